@@ -1,0 +1,1 @@
+"""Classifiers: small students distilled from pseudo-labels, run over everything crawled."""

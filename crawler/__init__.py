@@ -1,0 +1,1 @@
+"""Crawler: fetch marketplace pages with Playwright or httpx, extract ads, map UI elements."""

@@ -1,0 +1,1 @@
+"""Labeler: task specs, diversity sampling under a budget, LLM pseudo-labels."""

@@ -1,0 +1,271 @@
+"""Records that cross a boundary: Parquet rows, Celery payloads, API bodies.
+
+Every record is a frozen pydantic model whose fields match one table of the store, named by
+`__table__`. Dict fields are stored as JSON text; list fields as DuckDB lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ItemKind = Literal["ad", "ui_element", "page"]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (every timestamp in the store is UTC)."""
+    return datetime.now(UTC)
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """A short deterministic id from parts (sha256 hex prefix): same inputs, same id."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+class Record(BaseModel):
+    """Base of all stored records: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    __table__: ClassVar[str]
+    __key__: ClassVar[tuple[str, ...]]
+
+
+class Run(Record):
+    """One run of a pipeline stage (crawl, import, label, train, classify) and its counts."""
+
+    __table__ = "runs"
+    __key__ = ("run_id",)
+    run_id: str
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: Literal["running", "done", "failed", "interrupted"] = "running"
+    params: dict[str, Any] = Field(default_factory=dict)
+    stats: dict[str, Any] = Field(default_factory=dict)
+    error: str | None = None
+
+
+class Crawl(Record):
+    """A crawl of one site (or of ad-hoc seed URLs)."""
+
+    __table__ = "crawls"
+    __key__ = ("crawl_id",)
+    crawl_id: str
+    site: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: Literal["running", "done", "failed", "interrupted"] = "running"
+    params: dict[str, Any] = Field(default_factory=dict)
+    stats: dict[str, Any] = Field(default_factory=dict)
+
+
+class PageCapture(Record):
+    """The outcome of fetching one URL, successful or not (failures are data too)."""
+
+    __table__ = "page_captures"
+    __key__ = ("capture_id",)
+    capture_id: str
+    crawl_id: str
+    site: str
+    url: str
+    final_url: str | None = None
+    kind: Literal["listing", "ad", "page", "other"] = "page"
+    outcome: str = "ok"  # ok | http_error | timeout | robots | blocked | too_large | not_html | ...
+    error: str | None = None
+    status: int | None = None
+    engine: Literal["http", "browser"] = "http"
+    depth: int = 0
+    fetched_at: datetime = Field(default_factory=utcnow)
+    elapsed_ms: float = 0.0
+    bytes: int = 0
+    title: str | None = None
+    html_sha256: str | None = None
+    screenshot_sha256: str | None = None
+
+
+class Ad(Record):
+    """A marketplace ad, crawled or imported. `field_sources` says where each field came from."""
+
+    __table__ = "ads"
+    __key__ = ("ad_id",)
+    ad_id: str
+    site: str
+    url: str | None = None
+    source: Literal["crawl", "import"] = "crawl"
+    crawl_id: str | None = None
+    capture_id: str | None = None
+    title: str = ""
+    description: str = ""
+    price: float | None = None
+    currency: str | None = None
+    seller: str | None = None
+    seller_url: str | None = None
+    location: str | None = None
+    posted_at: str | None = None
+    category: str | None = None
+    language: str | None = None
+    image_urls: list[str] = Field(default_factory=list)
+    field_sources: dict[str, str] = Field(default_factory=dict)
+    content_hash: str = ""
+    repost_cluster: str | None = None
+    captured_at: datetime = Field(default_factory=utcnow)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The text classifiers and the LLM read: title, then description."""
+        return f"{self.title}\n{self.description}".strip()
+
+
+class Element(Record):
+    """A visible text-bearing or interactive UI element of a rendered page, with its box and style."""
+
+    __table__ = "ui_elements"
+    __key__ = ("element_id",)
+    element_id: str
+    capture_id: str | None = None
+    site: str
+    url: str | None = None
+    source: Literal["crawl", "import"] = "crawl"
+    idx: int = 0
+    tag: str = ""
+    role: str | None = None
+    text: str = ""
+    x: float | None = None
+    y: float | None = None
+    width: float | None = None
+    height: float | None = None
+    font_size: float | None = None
+    font_weight: int | None = None
+    color: str | None = None
+    background_color: str | None = None
+    visible: bool = True
+    input_type: str | None = None
+    checked: bool | None = None
+    in_overlay: bool = False
+    selector: str | None = None
+    captured_at: datetime = Field(default_factory=utcnow)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class Sample(Record):
+    """One item chosen for labelling by a sampling run (method, parameters and seed recorded)."""
+
+    __table__ = "samples"
+    __key__ = ("sample_run_id", "item_id")
+    sample_run_id: str
+    task: str
+    item_id: str
+    item_kind: ItemKind
+    method: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    seed: int = 0
+    round: int = 0
+    cluster: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Label(Record):
+    """A label of one item for one task: by an LLM, a human or a rule. `value=None` is an abstention."""
+
+    __table__ = "labels"
+    __key__ = ("label_id",)
+    label_id: str
+    task: str
+    item_id: str
+    item_kind: ItemKind
+    value: str | None = None
+    probability: float | None = None
+    source: str  # llm:<model> | human:<name> | rule:<name>
+    model: str | None = None
+    prompt_hash: str | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+    error: str | None = None
+    run_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_human(self) -> bool:
+        """True for labels a person gave; they override LLM labels everywhere."""
+        return self.source.startswith("human:")
+
+
+class ModelInfo(Record):
+    """A trained student in the registry; `card` holds its metrics and provenance."""
+
+    __table__ = "models"
+    __key__ = ("model_id",)
+    model_id: str
+    task: str
+    student: str
+    path: str
+    classes: list[str] = Field(default_factory=list)
+    threshold: float | None = None
+    card: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Promotion(Record):
+    """Marks a model as the one to use for its task from `promoted_at` on (latest wins)."""
+
+    __table__ = "model_promotions"
+    __key__ = ("task", "model_id", "promoted_at")
+    task: str
+    model_id: str
+    promoted_at: datetime = Field(default_factory=utcnow)
+
+
+class Prediction(Record):
+    """A student's prediction for one item; `positive` applies the model's threshold."""
+
+    __table__ = "predictions"
+    __key__ = ("task", "item_id", "model_id")
+    task: str
+    item_id: str
+    item_kind: ItemKind
+    model_id: str
+    label: str
+    score: float
+    threshold: float
+    positive: bool
+    run_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PageFinding(Record):
+    """A deceptive-pattern finding on a page: type, element box and the evidence behind it."""
+
+    __table__ = "page_findings"
+    __key__ = ("finding_id",)
+    finding_id: str
+    capture_id: str | None = None
+    site: str
+    url: str
+    element_id: str | None = None
+    l1: str
+    l2: str
+    score: float
+    verified_deceptive: Literal["yes", "no", "unknown"] = "unknown"
+    check: str  # which detector produced it: student | timer | stock | preselect | banner | drip | ...
+    explanation: str = ""
+    recommendation: str = ""
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    box: list[float] = Field(default_factory=list)
+    annotated_sha256: str | None = None
+    model_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Run, Crawl, PageCapture, Ad, Element, Sample, Label, ModelInfo, Promotion, Prediction, PageFinding,
+)
+"""Every stored record type; the store derives Parquet schemas and loader rules from these."""
+
+RECORDS_BY_TABLE: dict[str, type[Record]] = {r.__table__: r for r in RECORD_TYPES}

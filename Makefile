@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` and `make test`. Both set everything up first
+# (apt packages, virtualenv, dependencies, the embedded models) and are safe to run again.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SW := $(VENV)/bin/snarewatch
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: setup demo test test-python test-extension lint bench clean help
+
+help:  ## Show the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+setup:  ## Install system packages, the virtualenv, dependencies and models (idempotent).
+	@bash scripts/setup.sh
+
+demo: setup  ## Run the whole pipeline on the local demo marketplace and print a summary.
+	$(SW) demo
+
+test: setup lint test-python test-extension  ## Run every test (unit, integration, browser, slow).
+
+lint:  ## Architecture contract: the stages never import each other.
+	$(VENV)/bin/lint-imports
+
+test-python:
+	$(VENV)/bin/pytest -q
+
+test-extension:
+	cd extension && if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && npm test --silent; fi
+
+bench: setup  ## Run the benchmarks (figures go to stdout and benchmarks/out/).
+	@for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:  ## Remove the demo data (not the virtualenv or models).
+	rm -rf data

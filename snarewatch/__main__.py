@@ -1,0 +1,5 @@
+"""`python -m snarewatch` runs the CLI."""
+
+from snarewatch.cli import main
+
+main()

@@ -223,7 +223,11 @@ class Promotion(Record):
 
 
 class Prediction(Record):
-    """A student's prediction for one item; `positive` applies the model's threshold."""
+    """A student's prediction for one item.
+
+    `label` is the most probable class, `score` the probability of the task's positive labels
+    summed, and `positive` is `score >= threshold`.
+    """
 
     __table__ = "predictions"
     __key__ = ("task", "item_id", "model_id")
@@ -261,6 +265,38 @@ class PageFinding(Record):
     annotated_sha256: str | None = None
     model_id: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class PageSnapshot(BaseModel):
+    """One element map of a page at one moment of a multi-visit audit (first, later, reload...)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    label: str  # first | later | reload | cart | checkout
+    url: str
+    at_s: float = 0.0  # seconds since the first load was captured
+    page_age_s: float | None = None  # seconds since this load's navigation started (page clock)
+    elements: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class PageVisits(BaseModel):
+    """What the crawler saw of one URL over several visits; input of the deceptive-UI detectors.
+
+    Not a stored table: it passes from `crawler.visits` to `classifiers.deceptive` in one process.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    url: str
+    final_url: str | None = None
+    title: str | None = None
+    snapshots: list[PageSnapshot] = Field(default_factory=list)
+    screenshot_png: bytes | None = None
+    viewport: tuple[int, int] = (1280, 800)
+    errors: list[str] = Field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    def snapshot(self, label: str) -> PageSnapshot | None:
+        """The snapshot with this label, if the visit took one."""
+        return next((s for s in self.snapshots if s.label == label), None)
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (

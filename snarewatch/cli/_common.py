@@ -118,7 +118,8 @@ def iter_with_progress(items: Iterable[Any], total: int, description: str) -> It
 def run_app(app: typer.Typer | Callable[..., Any]) -> int:
     """Run a Typer app, mapping SnarewatchError to a one-line message and exit status 1."""
     try:
-        app(standalone_mode=False)  # type: ignore[call-arg]
+        # Non-standalone click returns the command's value, or 1 after an Abort (Ctrl-C at a prompt).
+        rc = app(standalone_mode=False)  # type: ignore[call-arg]
     except SnarewatchError as exc:
         err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
         return 1
@@ -136,4 +137,4 @@ def run_app(app: typer.Typer | Callable[..., Any]) -> int:
             raise
         show()
         return int(getattr(exc, "exit_code", 2))
-    return 0
+    return rc if isinstance(rc, int) else 0

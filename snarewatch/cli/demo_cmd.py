@@ -41,8 +41,10 @@ def register(app: typer.Typer) -> None:
 
             write_ground_truth(Path(truth), seed=seed, n_ads=n_ads)
             console.print(f"ground truth written to {truth}")
-        console.print(f"demo marketplace on http://{host}:{port}/  (Ctrl-C to stop)")
-        serve_forever(host, port, seed, n_ads)
+        serve_forever(
+            host, port, seed, n_ads,
+            on_ready=lambda url: console.print(f"demo marketplace on {url}  (Ctrl-C to stop)"),
+        )
 
     @app.command("demo", epilog=DEMO_EPILOG)
     def demo(

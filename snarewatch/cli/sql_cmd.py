@@ -42,7 +42,8 @@ def register(app: typer.Typer) -> None:
 
         Tables: ads, ui_elements, page_captures, crawls, labels, predictions, models, samples,
         runs, page_findings. Views: items, findings, current_labels, current_predictions,
-        promoted_models.
+        promoted_models; for analysts (docs/report.md): wildlife_ads, deceptive_elements,
+        sellers, repost_clusters, sites.
         """
         from snarewatch.store.query import run_query
 

@@ -285,9 +285,13 @@ def serve_in_thread(host: str = "127.0.0.1", port: int = 0, seed: int = DEFAULT_
         thread.join(timeout=5)
 
 
-def serve_forever(host: str, port: int, seed: int, n_ads: int) -> None:
-    """Serve until interrupted (used by `snarewatch demo-site`)."""
+def serve_forever(
+    host: str, port: int, seed: int, n_ads: int, on_ready: Callable[[str], None] | None = None
+) -> None:
+    """Serve until interrupted (used by `snarewatch demo-site`); `on_ready` gets the base URL."""
     server = make_server(host, port, seed, n_ads)
+    if on_ready is not None:
+        on_ready("http://%s:%s/" % _address(server))
     log.info("demo site on http://%s:%s (seed=%s, ads=%s)", *_address(server), seed, n_ads)
     try:
         server.serve_forever()

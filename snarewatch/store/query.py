@@ -32,13 +32,24 @@ def run_query(db_path: Path, sql: str) -> pa.Table:
             raise StoreError(f"SQL error: {str(exc).splitlines()[0]}") from exc
 
 
+def _flatten_nested(table: pa.Table) -> pa.Table:
+    """Lists and structs as JSON text: CSV has no nested types (views like `sellers` have them)."""
+    columns = []
+    for field, column in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_nested(field.type):
+            column = pa.array([None if v is None else json.dumps(v, default=str, ensure_ascii=False)
+                               for v in column.to_pylist()], pa.string())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
 def export_table(table: pa.Table, out: Path, fmt: str) -> None:
     """Write an Arrow table to `out` as csv, json (array of objects) or parquet."""
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "parquet":
         pq.write_table(table, out)
     elif fmt == "csv":
-        pacsv.write_csv(table, out)
+        pacsv.write_csv(_flatten_nested(table), out)
     elif fmt == "json":
         out.write_text(json.dumps(table.to_pylist(), default=str, ensure_ascii=False, indent=1),
                        encoding="utf-8")

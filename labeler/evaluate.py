@@ -1,0 +1,120 @@
+"""How good is the teacher? Accuracy, precision/recall/F1 against a hand-labelled gold file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from labeler.llm.base import LLMBackend
+from labeler.prompts import build_prompt
+from snarewatch.errors import ConfigError, LLMError
+from snarewatch.taskspec import TaskSpec
+
+
+@dataclass
+class TeacherReport:
+    """Metrics of one backend on one gold set."""
+
+    task: str
+    backend: str
+    n: int = 0
+    failed: int = 0
+    accuracy: float = 0.0  # exact label
+    precision: float = 0.0  # binary: positive labels vs the rest
+    recall: float = 0.0
+    f1: float = 0.0
+    binary_accuracy: float = 0.0
+    group_accuracy: float | None = None  # at the label groups (deceptive-ui level 1)
+    macro_f1: float = 0.0
+    labels_per_minute: float = 0.0
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
+    predictions: list[str | None] = field(default_factory=list)
+
+
+def prf(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the positive class."""
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str | None]) -> float:
+    """Unweighted mean of per-label F1 over the labels present in the gold set."""
+    labels = sorted(set(gold))
+    scores = [prf([g == lab for g in gold], [p == lab for p in pred])[2] for lab in labels]
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def score(task: TaskSpec, gold: Sequence[str], pred: Sequence[str | None]) -> dict[str, Any]:
+    """Every metric of predictions against gold labels (task label names)."""
+    n = len(gold)
+    gold_pos = [task.is_positive(g) for g in gold]
+    pred_pos = [task.is_positive(p) for p in pred]
+    precision, recall, f1 = prf(gold_pos, pred_pos)
+    groups = task.groups
+    has_groups = any(label.group for label in task.labels)
+    confusion: dict[str, dict[str, int]] = {}
+    for g, p in zip(gold, pred, strict=True):
+        row = confusion.setdefault(g, {})
+        row[str(p)] = row.get(str(p), 0) + 1
+    return {
+        "n": n,
+        "accuracy": sum(g == p for g, p in zip(gold, pred, strict=True)) / n if n else 0.0,
+        "precision": precision, "recall": recall, "f1": f1,
+        "binary_accuracy": sum(a == b for a, b in zip(gold_pos, pred_pos, strict=True)) / n
+        if n else 0.0,
+        "group_accuracy": (sum(groups.get(g) == groups.get(str(p)) for g, p in
+                               zip(gold, pred, strict=True)) / n if n else 0.0)
+        if has_groups else None,
+        "macro_f1": macro_f1(gold, pred),
+        "confusion": confusion,
+    }
+
+
+def gold_item(task: TaskSpec, row: dict[str, Any]) -> dict[str, Any]:
+    """A gold row as an item: its own fields, with `text` standing in for a missing first field."""
+    item = dict(row)
+    fields = task.template_fields()
+    if fields and fields[0] not in item and "text" in item:
+        item[fields[0]] = item["text"]
+    return item
+
+
+def evaluate_teacher(
+    task: TaskSpec, backend: LLMBackend, rows: Sequence[dict[str, Any]], *,
+    label_column: str = "label", on_progress: Callable[[int, int], None] | None = None,
+) -> TeacherReport:
+    """Ask the backend about every gold row and score its answers (failures count as wrong)."""
+    for n, row in enumerate(rows, start=1):
+        if row.get(label_column) not in task.label_names:
+            raise ConfigError(f"gold row {n}: label {row.get(label_column)!r} is not one of "
+                              f"{task.label_names}")
+    gold = [str(r[label_column]) for r in rows]
+    pred: list[str | None] = []
+    failed = 0
+    started = time.monotonic()
+    for n, row in enumerate(rows, start=1):
+        try:
+            pred.append(backend.choose(build_prompt(task, gold_item(task, row)),
+                                       task.label_names).label)
+        except LLMError:
+            pred.append(None)
+            failed += 1
+        if on_progress is not None:
+            on_progress(n, len(rows))
+    seconds = time.monotonic() - started
+    metrics = score(task, gold, pred)
+    return TeacherReport(
+        task=task.name, backend=backend.name, n=metrics["n"], failed=failed,
+        accuracy=metrics["accuracy"], precision=metrics["precision"], recall=metrics["recall"],
+        f1=metrics["f1"], binary_accuracy=metrics["binary_accuracy"],
+        group_accuracy=metrics["group_accuracy"], macro_f1=metrics["macro_f1"],
+        labels_per_minute=60 * len(rows) / seconds if seconds > 0 else 0.0,
+        confusion=metrics["confusion"], predictions=pred,
+    )

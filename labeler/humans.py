@@ -1,0 +1,110 @@
+"""Human in the loop: export labelled items for review in a spreadsheet, import the verdicts."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from snarewatch.errors import ConfigError
+from snarewatch.schema import Label, stable_id, utcnow
+from snarewatch.store import Landing, connect_readonly
+from snarewatch.taskspec import TaskSpec
+
+EXPORT_COLUMNS = ("item_id", "site", "url", "text", "llm_label", "llm_probability", "llm_model",
+                  "human_label", "note")
+
+
+def export_rows(db_path: Path, task: TaskSpec, *, only_llm: bool = True) -> list[dict[str, Any]]:
+    """Items with their newest LLM label and any human label, lowest LLM confidence first."""
+    sql = r"""
+    WITH llm AS (
+        SELECT * FROM labels WHERE task = $task AND source LIKE 'llm:%' AND error IS NULL
+        QUALIFY row_number() OVER (PARTITION BY item_id ORDER BY created_at DESC) = 1),
+    human AS (
+        SELECT * FROM labels WHERE task = $task AND source LIKE 'human:%' AND error IS NULL
+        QUALIFY row_number() OVER (PARTITION BY item_id ORDER BY created_at DESC) = 1)
+    SELECT i.item_id, i.site, i.url, trim(regexp_replace(i.text, '\s+', ' ', 'g')) AS text,
+           llm.value AS llm_label,
+           round(llm.probability, 4) AS llm_probability, llm.model AS llm_model,
+           human.value AS human_label, '' AS note
+    FROM items i LEFT JOIN llm USING (item_id) LEFT JOIN human USING (item_id)
+    WHERE i.item_kind = $kind AND (llm.item_id IS NOT NULL OR human.item_id IS NOT NULL
+                                   OR NOT $only_llm)
+    ORDER BY llm.probability NULLS LAST, i.item_id
+    """
+    with connect_readonly(db_path) as conn:
+        cursor = conn.execute(sql, {"task": task.name, "kind": task.item_kind,
+                                    "only_llm": only_llm})
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def write_export(rows: list[dict[str, Any]], path: Path) -> None:
+    """Write rows as CSV (default) or JSON lines (`.jsonl`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() in {".jsonl", ".json"}:
+        with path.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        return
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(EXPORT_COLUMNS), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def read_table(path: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV or JSON-lines file as dicts; ConfigError if unreadable."""
+    try:
+        if path.suffix.lower() in {".jsonl", ".json"}:
+            with path.open(encoding="utf-8") as fh:
+                return [json.loads(line) for line in fh if line.strip()]
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except (OSError, json.JSONDecodeError, csv.Error, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from exc
+
+
+@dataclass
+class ImportReport:
+    """What `labels import` did."""
+
+    imported: int = 0
+    blank: int = 0
+    invalid: list[str] = field(default_factory=list)
+
+
+def import_labels(landing_dir: Path, task: TaskSpec, path: Path, annotator: str,
+                  column: str = "human_label") -> ImportReport:
+    """Write human labels from a reviewed export (item_id + `column`) as `human:<annotator>`.
+
+    Blank cells are skipped; values outside the task's labels are reported, not imported.
+    `abstain` records that the reviewer could not decide.
+    """
+    rows = read_table(path)
+    if rows and ("item_id" not in rows[0] or column not in rows[0]):
+        raise ConfigError(f"{path} needs columns item_id and {column} (found {list(rows[0])})")
+    report = ImportReport()
+    records = []
+    now = utcnow()
+    for n, row in enumerate(rows, start=2):
+        value = str(row.get(column) or "").strip()
+        if not value:
+            report.blank += 1
+            continue
+        if value != "abstain" and value not in task.label_names:
+            report.invalid.append(f"row {n}: {value!r} is not a label of {task.name}")
+            continue
+        item_id = str(row["item_id"])
+        records.append(Label(
+            label_id=stable_id(task.name, item_id, annotator, value, now.isoformat()),
+            task=task.name, item_id=item_id, item_kind=task.item_kind,
+            value=None if value == "abstain" else value, probability=1.0,
+            source=f"human:{annotator}", created_at=now,
+        ))
+    Landing(landing_dir).write(records)
+    report.imported = len(records)
+    return report

@@ -1,0 +1,86 @@
+"""A scripted backend for tests: deterministic answers, scripted failures, no model."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from labeler.llm.base import Choice
+from snarewatch.errors import ConfigError, LLMError, LLMTransientError
+
+Rule = tuple[str, str, float]
+
+
+class FakeBackend:
+    """Answers by keyword rules (first rule whose keyword is in the prompt's last line wins).
+
+    A script is a dict: `{"rules": [["ivory", "wildlife_product", 0.9]], "default": "first",
+    "fail": {"keyword": "error" | "transient"}}`; "default" is an option name, "first" or "abstain".
+    `calls` counts choose() calls so tests can check caching.
+    """
+
+    concurrency = 1
+    expected_seconds = 0.0
+    max_answer_tokens = 4
+
+    def __init__(
+        self, script: dict[str, Any] | None = None, *, name: str = "fake",
+        usd_per_1k_input: float = 0.0, usd_per_1k_output: float = 0.0,
+        answer: Callable[[str, Sequence[str]], Choice] | None = None,
+    ) -> None:
+        script = script or {}
+        self.name = name
+        self.rules: list[Rule] = [(str(k).lower(), str(v), float(p)) for k, v, p in
+                                  script.get("rules", [])]
+        self.default = str(script.get("default", "first"))
+        self.fail: dict[str, str] = {str(k).lower(): str(v) for k, v in
+                                     script.get("fail", {}).items()}
+        self.usd_per_1k_input = usd_per_1k_input
+        self.usd_per_1k_output = usd_per_1k_output
+        self.answer = answer
+        self.calls = 0
+        self._lock = threading.Lock()
+
+    def choose(self, prompt: str, options: Sequence[str]) -> Choice:
+        """Apply the script to the item (the prompt's last non-empty lines)."""
+        with self._lock:
+            self.calls += 1
+        if self.answer is not None:
+            return self.answer(prompt, options)
+        item = prompt.rsplit("Input:", 1)[-1].lower()
+        for keyword, kind in self.fail.items():
+            if keyword in item:
+                if kind == "transient":
+                    raise LLMTransientError(f"scripted transient failure on {keyword!r}")
+                raise LLMError(f"scripted failure on {keyword!r}")
+        label, prob = None, None
+        for keyword, value, p in self.rules:
+            if keyword in item:
+                label, prob = value, p
+                break
+        if label is None:
+            if self.default == "abstain":
+                label = None
+            elif self.default == "first":
+                label, prob = options[0], 0.6
+            else:
+                label, prob = self.default, 0.6
+        if label is not None and label not in options:
+            raise LLMError(f"answer {label!r} is not one of the labels {list(options)}")
+        tokens_in = max(1, len(prompt) // 4)
+        cost = tokens_in / 1000 * self.usd_per_1k_input + 2 / 1000 * self.usd_per_1k_output
+        return Choice(label, prob, tokens_in, 2, cost, 0.0)
+
+
+def from_spec(spec: str) -> FakeBackend:
+    """`fake:first`, `fake:abstain`, `fake:<label>` (always that label) or `fake:<script.json>`."""
+    if spec.endswith(".json"):
+        path = Path(spec)
+        try:
+            return FakeBackend(json.loads(path.read_text(encoding="utf-8")), name=f"fake-{path.stem}")
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"cannot read fake backend script {path}: {exc}") from exc
+    return FakeBackend({"default": spec or "first"}, name=f"fake-{spec or 'first'}")

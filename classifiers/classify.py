@@ -1,0 +1,160 @@
+"""Run a task's student over every item of its kind and land the predictions.
+
+Idempotent: items this model already scored are skipped, so a re-run (or a run after a crash)
+only scores what is new. `predict_texts` is the fast path the local API uses per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from classifiers.base import BaseStudent
+from classifiers.registry import ModelNotFoundError, get_model, load_model, promoted_model
+from snarewatch.config import Settings
+from snarewatch.errors import SnarewatchError
+from snarewatch.schema import Prediction, Run, stable_id, utcnow
+from snarewatch.store import Landing, connect_readonly
+from snarewatch.taskspec import TaskSpec
+
+log = logging.getLogger(__name__)
+
+BATCH = 1024
+
+
+@dataclass
+class ClassifySummary:
+    """Counts of one classify run."""
+
+    task: str
+    model_id: str
+    run_id: str
+    total: int = 0
+    skipped: int = 0
+    predicted: int = 0
+    positive: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __str__(self) -> str:
+        return (f"classified {self.predicted} of {self.total} items with {self.model_id} "
+                f"({self.skipped} already done, {self.failed} failed): {self.positive} positive, "
+                f"{self.items_per_s:,.0f} items/s")
+
+    @property
+    def items_per_s(self) -> float:
+        """Prediction throughput of the run."""
+        return self.predicted / self.seconds if self.seconds else 0.0
+
+
+def predict_texts(clf: BaseStudent, texts: Sequence[str]) -> list[tuple[str, float, bool]]:
+    """(label, score, positive) per text: score = P(positive classes), positive = score >= threshold.
+
+    The label is the most probable positive class for a positive text and the most probable
+    negative class otherwise, so label and flag never disagree.
+    """
+    if not texts:
+        return []
+    proba = clf.predict_proba(list(texts))
+    pos_cols = [clf.classes_.index(c) for c in clf.positive_]
+    neg_cols = [i for i in range(len(clf.classes_)) if i not in pos_cols]
+    score = proba[:, pos_cols].sum(axis=1)
+    flag = score >= clf.threshold
+    best_pos = np.asarray(pos_cols)[proba[:, pos_cols].argmax(axis=1)]
+    best_neg = (np.asarray(neg_cols)[proba[:, neg_cols].argmax(axis=1)] if neg_cols
+                else best_pos)
+    chosen = np.where(flag, best_pos, best_neg)
+    return [(clf.classes_[c], float(s), bool(f)) for c, s, f in zip(chosen, score, flag, strict=True)]
+
+
+def _pending_items(settings: Settings, task: str, kind: str, model_id: str,
+                   since: datetime | None) -> tuple[list[tuple[str, str]], int]:
+    sql = ("SELECT i.item_id, i.text FROM items i WHERE i.item_kind = ? "
+           "AND i.item_id NOT IN (SELECT item_id FROM predictions WHERE task = ? AND model_id = ?)")
+    params: list[object] = [kind, task, model_id]
+    total_sql = "SELECT count(*) FROM items WHERE item_kind = ?"
+    total_params: list[object] = [kind]
+    if since is not None:
+        sql += " AND i.captured_at >= ?"
+        total_sql += " AND captured_at >= ?"
+        params.append(since)
+        total_params.append(since)
+    with connect_readonly(settings.db_path) as conn:
+        rows = conn.execute(sql + " ORDER BY i.item_id", params).fetchall()
+        total = conn.execute(total_sql, total_params).fetchone()[0]
+    return [(r[0], r[1] or "") for r in rows], int(total)
+
+
+def classify_task(
+    settings: Settings,
+    task: TaskSpec | str,
+    *,
+    model_id: str | None = None,
+    since: datetime | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH,
+) -> ClassifySummary:
+    """Predict every not-yet-scored item of the task's kind with a model (default: the promoted one)."""
+    start = time.perf_counter()
+    name = task if isinstance(task, str) else task.name
+    info = get_model(settings, model_id) if model_id else promoted_model(settings, name)
+    if info is None:
+        raise ModelNotFoundError(f"task {name!r} has no model yet: run `snarewatch train {name}`")
+    if info.task != name:
+        raise ModelNotFoundError(f"model {info.model_id} is for task {info.task!r}, not {name!r}")
+    kind = task.item_kind if not isinstance(task, str) else info.card.get("item_kind")
+    if kind is None:
+        raise SnarewatchError(f"model {info.model_id} does not say which items it classifies")
+    clf = load_model(info)
+    run_id = f"classify-{stable_id(name, info.model_id, utcnow().isoformat(), length=12)}"
+    started = utcnow()
+    items, total = _pending_items(settings, name, str(kind), info.model_id, since)
+    summary = ClassifySummary(task=name, model_id=info.model_id, run_id=run_id, total=total,
+                              skipped=total - len(items))
+    landing = Landing(settings.landing_dir)
+    if on_progress:
+        on_progress(0, len(items))
+    for lo in range(0, len(items), batch_size):
+        batch = items[lo:lo + batch_size]
+        results = _predict_batch(clf, batch, summary)
+        landing.write([
+            Prediction(task=name, item_id=item_id, item_kind=kind, model_id=info.model_id,
+                       label=label, score=score, threshold=clf.threshold, positive=flag,
+                       run_id=run_id)
+            for (item_id, _), (label, score, flag) in results
+        ])
+        summary.predicted += len(results)
+        summary.positive += sum(1 for _, (_, _, flag) in results if flag)
+        if on_progress:
+            on_progress(min(lo + batch_size, len(items)), len(items))
+    summary.seconds = time.perf_counter() - start
+    landing.write([Run(run_id=run_id, kind="classify", started_at=started, finished_at=utcnow(),
+                       status="done", params={"task": name, "model_id": info.model_id,
+                                              "since": since.isoformat() if since else None},
+                       stats={"total": total, "skipped": summary.skipped,
+                              "predicted": summary.predicted, "positive": summary.positive,
+                              "failed": summary.failed})])
+    return summary
+
+
+def _predict_batch(clf: BaseStudent, batch: list[tuple[str, str]], summary: ClassifySummary,
+                   ) -> list[tuple[tuple[str, str], tuple[str, float, bool]]]:
+    try:
+        return list(zip(batch, predict_texts(clf, [t for _, t in batch]), strict=True))
+    except (ValueError, RuntimeError, MemoryError) as exc:
+        # One bad text must not cost the batch: retry item by item and count the failures.
+        log.warning("batch failed (%s); retrying item by item", exc)
+    out = []
+    for item in batch:
+        try:
+            out.append((item, predict_texts(clf, [item[1]])[0]))
+        except (ValueError, RuntimeError) as exc:
+            summary.failed += 1
+            summary.errors.append(f"{item[0]}: {exc}")
+    return out

@@ -1,0 +1,141 @@
+"""The model registry: trained students in folders with their cards, indexed in the store.
+
+Each model lives in `settings.registry_dir/<model_id>/` (the student's files plus `card.json`);
+a `ModelInfo` record makes it queryable (`models` table) and a `Promotion` record makes it the
+one `classify` and the API use for its task.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from classifiers.base import BaseStudent, StudentError, read_student_kind
+from snarewatch.config import Settings
+from snarewatch.errors import SnarewatchError
+from snarewatch.schema import ModelInfo, Promotion, stable_id, utcnow
+from snarewatch.store import Landing, query_records
+
+log = logging.getLogger(__name__)
+
+CARD_FILE = "card.json"
+
+STUDENTS: dict[str, str] = {
+    "tfidf": "classifiers.text:TfidfStudent",
+    "embed": "classifiers.embedding:EmbeddingStudent",
+    "hybrid": "classifiers.hybrid:HybridStudent",
+    "finetune": "classifiers.finetune:FinetuneStudent",
+}
+"""Student name -> "module:Class", imported on first use (finetune pulls in torch training)."""
+
+
+class ModelNotFoundError(SnarewatchError):
+    """No model with that id, or no model at all for a task."""
+
+
+def student_class(name: str) -> type[BaseStudent]:
+    """The class of a student by name (`tfidf`, `embed`, `hybrid`, `finetune`)."""
+    try:
+        module, cls = STUDENTS[name].split(":")
+    except KeyError:
+        raise StudentError(f"unknown student {name!r}: choose one of {', '.join(STUDENTS)}") from None
+    return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
+
+
+def new_model_id(task: str, student: str) -> str:
+    """A readable, unique, time-sortable model id: `<task>-<student>-<YYYYmmddHHMMSS>-<hash>`."""
+    now = utcnow()
+    return f"{task}-{student}-{now:%Y%m%d%H%M%S}-{stable_id(task, student, now.isoformat(), length=6)}"
+
+
+def save_model(settings: Settings, clf: BaseStudent, card: dict[str, Any]) -> ModelInfo:
+    """Save a fitted student and its card under the registry; land its `ModelInfo` record."""
+    task = str(card["task"])
+    model_id = card.get("model_id") or new_model_id(task, clf.name)
+    path = settings.registry_dir / model_id
+    clf.save(path)
+    full_card = {**card, "model_id": model_id, "student": clf.name,
+                 "classes": list(clf.classes_), "positive": list(clf.positive_),
+                 "threshold": clf.threshold, "created_at": card.get("created_at") or utcnow().isoformat()}
+    (path / CARD_FILE).write_text(json.dumps(full_card, indent=1, default=str), encoding="utf-8")
+    info = ModelInfo(model_id=model_id, task=task, student=clf.name, path=str(path.resolve()),
+                     classes=list(clf.classes_), threshold=clf.threshold, card=full_card)
+    Landing(settings.landing_dir).write([info])
+    log.info("saved model %s to %s", model_id, path)
+    return info
+
+
+def load_model(path_or_info: ModelInfo | Path | str) -> BaseStudent:
+    """Load a saved student from its folder or its `ModelInfo`."""
+    path = Path(path_or_info.path if isinstance(path_or_info, ModelInfo) else path_or_info)
+    return student_class(read_student_kind(path)).load(path)
+
+
+def read_card(path_or_info: ModelInfo | Path | str) -> dict[str, Any]:
+    """The card saved beside a model."""
+    path = Path(path_or_info.path if isinstance(path_or_info, ModelInfo) else path_or_info)
+    try:
+        return dict(json.loads((path / CARD_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise ModelNotFoundError(f"no model card in {path}: {exc}") from exc
+
+
+def _info(row: dict[str, Any]) -> ModelInfo:
+    card = row.get("card")
+    if isinstance(card, str):
+        card = json.loads(card)
+    return ModelInfo(model_id=row["model_id"], task=row["task"], student=row["student"],
+                     path=row["path"], classes=list(row.get("classes") or []),
+                     threshold=row.get("threshold"), card=card or {},
+                     created_at=row["created_at"])
+
+
+_COLUMNS = "model_id, task, student, path, classes, threshold, card, created_at"
+
+
+def list_models(settings: Settings, task: str | None = None) -> list[ModelInfo]:
+    """Models in the store, newest first (optionally of one task)."""
+    where, params = ("WHERE task = ?", [task]) if task else ("", [])
+    rows = query_records(settings.db_path,
+                         f"SELECT {_COLUMNS} FROM models {where} ORDER BY created_at DESC", params)
+    return [_info(r) for r in rows]
+
+
+def get_model(settings: Settings, model_id: str) -> ModelInfo:
+    """One model by id (a unique prefix is enough); ModelNotFoundError otherwise."""
+    rows = query_records(settings.db_path,
+                         f"SELECT {_COLUMNS} FROM models WHERE starts_with(model_id, ?)", [model_id])
+    exact = [r for r in rows if r["model_id"] == model_id]
+    if exact or len(rows) == 1:
+        return _info((exact or rows)[0])
+    if not rows:
+        raise ModelNotFoundError(f"no model {model_id!r}: see `snarewatch models list`")
+    raise ModelNotFoundError(f"{model_id!r} matches {len(rows)} models: give more of the id")
+
+
+def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
+    """The promoted model of a task, else its newest model, else None."""
+    rows = query_records(settings.db_path,
+                         f"SELECT {_COLUMNS} FROM promoted_models WHERE task = ?", [task])
+    if rows:
+        return _info(rows[0])
+    rows = query_records(settings.db_path,
+                         f"SELECT {_COLUMNS} FROM models WHERE task = ? "
+                         "ORDER BY created_at DESC LIMIT 1", [task])
+    return _info(rows[0]) if rows else None
+
+
+def promoted_ids(settings: Settings) -> set[str]:
+    """Ids of the models currently promoted, one per task."""
+    return {r["model_id"] for r in query_records(settings.db_path,
+                                                 "SELECT model_id FROM promoted_models")}
+
+
+def promote(settings: Settings, model_id: str) -> ModelInfo:
+    """Make a model the one its task uses from now on (lands a `Promotion` record)."""
+    info = get_model(settings, model_id)
+    Landing(settings.landing_dir).write([Promotion(task=info.task, model_id=info.model_id)])
+    return info

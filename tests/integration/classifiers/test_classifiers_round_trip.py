@@ -1,0 +1,104 @@
+"""train → classify → findings on a small store of UI elements labelled by a (scripted) teacher."""
+
+from __future__ import annotations
+
+import pytest
+
+from snarewatch.schema import Element, Label
+from snarewatch.store import Landing, load_pending, query_records
+from snarewatch.taskspec import LabelDef, TaskSpec
+
+
+@pytest.fixture
+def task() -> TaskSpec:
+    """A two-label UI task."""
+    return TaskSpec(
+        name="dark-demo", description="Is this shopping-page text a dark pattern?",
+        item_kind="ui_element", input_template="{text}",
+        labels=[LabelDef(name="dark", definition="pressure"),
+                LabelDef(name="not_dark", definition="plain")],
+        positive=["dark"],
+    )
+
+
+@pytest.fixture
+def store(settings, task, labelled_texts):
+    """60 labelled elements on 12 pages plus 20 unlabelled ones, loaded."""
+    texts, labels = labelled_texts
+    landing = Landing(settings.landing_dir)
+    elements, rows = [], []
+    for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
+        eid = f"e{i:03d}"
+        elements.append(Element(element_id=eid, site="shop.test", url=f"https://shop.test/p{i % 12}",
+                                source="import", idx=i, text=text))
+        if i < 60:
+            rows.append(Label(label_id=f"l{i:03d}", task=task.name, item_id=eid,
+                              item_kind="ui_element", value=label, probability=0.9,
+                              source="llm:fake"))
+    landing.write(elements)
+    landing.write(rows)
+    load_pending(settings.db_path, settings.landing_dir)
+    return settings
+
+
+def test_train_classify_findings(store, task):
+    from classifiers.classify import classify_task
+    from classifiers.registry import list_models, promoted_model
+    from classifiers.train import train_task
+
+    result = train_task(store, task, student="tfidf")
+    assert result.promoted and result.n_labels == 60
+    card = result.model.card
+    assert card["label_counts"] == {"dark": 30, "not_dark": 30}
+    assert card["label_sources"] == {"llm": 60}
+    assert card["cv"]["tfidf"]["grouped"] is True
+    assert 0.0 <= result.threshold <= 1.0 and len(card["training_data_sha256"]) == 64
+    load_pending(store.db_path, store.landing_dir)
+    assert promoted_model(store, task.name).model_id == result.model.model_id
+    assert [m.model_id for m in list_models(store, task.name)] == [result.model.model_id]
+
+    summary = classify_task(store, task)
+    assert summary.predicted == summary.total == 80 and summary.failed == 0
+    load_pending(store.db_path, store.landing_dir)
+    again = classify_task(store, task.name)  # idempotent: nothing new to score
+    assert again.predicted == 0 and again.skipped == 80
+
+    findings = query_records(store.db_path, "SELECT * FROM findings WHERE task = ?", [task.name])
+    assert 30 <= len(findings) <= 50
+    assert all(f["label"] == "dark" and f["score"] >= f["threshold"] for f in findings)
+    assert {f["model_id"] for f in findings} == {result.model.model_id}
+    flagged = {f["text"] for f in findings}
+    assert "Hurry! Only 5 left in stock" in flagged and "Privacy policy" not in flagged
+
+
+def test_train_refuses_without_labels(settings, task):
+    from classifiers.base import StudentError
+    from classifiers.train import train_task
+
+    with pytest.raises(StudentError, match="snarewatch label"):
+        train_task(settings, task)
+
+
+def test_auto_says_why(store, task):
+    from classifiers.train import train_task
+
+    result = train_task(store, task, student="auto")
+    assert set(result.cv) == {"tfidf", "embed", "hybrid"}
+    assert result.student in result.reason and "out-of-fold" in result.reason
+
+
+def test_evaluate_student_and_teacher(store, task, tmp_path):
+    from classifiers.evaluate import evaluate
+    from classifiers.registry import load_model
+    from classifiers.train import train_task
+
+    info = train_task(store, task, student="tfidf").model
+    gold = tmp_path / "gold.csv"
+    gold.write_text("item_id,label\n" + "".join(
+        f"e{i:03d},{'dark' if (i % 20) < 10 else 'not_dark'}\n" for i in range(0, 80, 3)))
+    report = evaluate(store, task.name, load_model(info), info.model_id, gold,
+                      pr_png=tmp_path / "pr.png")
+    assert report.student["n"] == 27 and report.student["binary"]["f1"] > 0.8
+    assert report.teacher is not None and report.teacher["binary"]["f1"] == 1.0
+    assert report.teacher["n"] == report.student_same_rows["n"] == 20
+    assert (tmp_path / "pr.png").stat().st_size > 1000

@@ -1,0 +1,70 @@
+"""Thresholds for a target, grouped folds, and the (label, score, positive) rule of predict_texts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from classifiers.classify import predict_texts
+from classifiers.cv import cross_validate, make_folds
+from classifiers.metrics import binary_metrics, choose_threshold, classification_report
+from classifiers.registry import student_class
+
+
+def test_threshold_maximises_f1():
+    y = [0, 0, 0, 1, 1, 1]
+    s = [0.1, 0.2, 0.35, 0.3, 0.8, 0.9]
+    cut, m = choose_threshold(y, s)
+    assert 0.2 < cut <= 0.3 and m["f1"] == binary_metrics(y, np.asarray(s) >= cut)["f1"]
+    assert m["recall"] == 1.0
+
+
+def test_threshold_with_precision_floor_keeps_most_recall():
+    y = [0, 0, 1, 0, 1, 1, 1]
+    s = [0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.9]
+    cut, m = choose_threshold(y, s, min_precision=1.0)
+    assert m["precision"] == 1.0 and m["recall"] == 0.75 and 0.4 < cut <= 0.6
+
+
+def test_threshold_on_one_class_is_neutral():
+    assert choose_threshold([1, 1], [0.2, 0.9])[0] == 0.5
+
+
+def test_folds_never_split_a_group():
+    labels = ["a", "b"] * 30
+    groups = [f"page{i // 3}" for i in range(60)]
+    folds, grouped = make_folds(labels, groups, k=5)
+    assert grouped and len(folds) == 5
+    for train, test in folds:
+        assert not {groups[i] for i in train} & {groups[i] for i in test}
+
+
+def test_folds_without_groups_are_stratified():
+    folds, grouped = make_folds(["a"] * 10 + ["b"] * 10, None, k=5)
+    assert not grouped and all(sorted(np.bincount([i >= 10 for i in t])) == [2, 2] for _, t in folds)
+
+
+def test_cross_validate_scores_every_row(texts_labels):
+    texts, labels = texts_labels
+    cv = cross_validate(lambda: student_class("tfidf")(), texts, labels, positive=["dark"], k=3)
+    assert cv.proba.shape == (len(texts), 2)
+    np.testing.assert_allclose(cv.proba.sum(axis=1), 1.0, atol=1e-6)
+    assert cv.metrics["f1"] > 0.8 and cv.metrics["folds"] == 3
+
+
+def test_report_has_confusion_and_macro():
+    r = classification_report(["a", "a", "b", "c"], ["a", "b", "b", "c"])
+    assert r["confusion"] == [[1, 1, 0], [0, 1, 0], [0, 0, 1]]
+    assert r["per_class"]["a"]["recall"] == 0.5 and 0 < r["macro"]["f1"] < 1
+
+
+def test_predict_texts_label_agrees_with_flag(texts_labels):
+    texts, labels = texts_labels
+    multi = [("urgency" if "end" in t.lower() else "scarcity") if y == "dark" else y
+             for t, y in zip(texts, labels, strict=True)]
+    clf = student_class("tfidf")(positive=["urgency", "scarcity"]).fit(texts, multi)
+    for threshold in (0.01, 0.5, 0.99):
+        clf.threshold = threshold
+        for label, score, positive in predict_texts(clf, ["Sale ends in 4 minutes", "Size guide"]):
+            assert positive == (score >= threshold)
+            assert (label in clf.positive_) == positive
+    assert predict_texts(clf, []) == []

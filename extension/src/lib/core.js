@@ -1,0 +1,168 @@
+// Pure helpers shared by the content script, the service worker and the pages (no DOM, no chrome.*).
+
+/** Elements whose text never matters to a reader. */
+export const SKIP_TAGS = new Set([
+  "SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "SVG", "CANVAS", "IFRAME", "OBJECT", "HEAD",
+  "META", "LINK", "TITLE", "BR", "HR", "IMG", "VIDEO", "AUDIO", "PICTURE", "SOURCE",
+]);
+
+/** Limits that keep one request small: the server refuses more than this anyway. */
+export const MAX_ELEMENTS = 800;
+export const MAX_TEXT = 500;
+export const MAX_AD_TEXT = 1500;
+
+/** Paths that look like one ad or product page on a marketplace. */
+export const AD_PATH = /\/(ad|ads|item|itm|listing|listings|product|products|p|offer)\/[^/?#]+/i;
+
+/** Collapse whitespace and cut to `max` characters. */
+export function normalizeText(text, max = MAX_TEXT) {
+  const clean = String(text ?? "").replace(/\s+/g, " ").trim();
+  return clean.length > max ? clean.slice(0, max) : clean;
+}
+
+/** True if a computed style (or a plain object with the same fields) shows the element. */
+export function isShownStyle(style) {
+  if (!style) return false;
+  if (style.display === "none" || style.visibility === "hidden" || style.visibility === "collapse") {
+    return false;
+  }
+  return !(Number.parseFloat(style.opacity) === 0);
+}
+
+/** True if a box has an area (zero-size elements are hidden tricks or layout helpers). */
+export function hasArea(rect) {
+  return Boolean(rect) && rect.width >= 1 && rect.height >= 1;
+}
+
+/** True if the text is worth classifying: some letters, not just a price or a number. */
+export function isMeaningfulText(text) {
+  return /\p{L}{2,}/u.test(text);
+}
+
+/** True if `href` points to an ad page other than `pageUrl`. */
+export function isAdLink(href, pageUrl) {
+  let url;
+  try {
+    url = new URL(href, pageUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+  const page = new URL(pageUrl);
+  if (url.origin === page.origin && url.pathname === page.pathname) return false;
+  return AD_PATH.test(url.pathname);
+}
+
+/** True if the page itself is one ad (by its path). */
+export function isAdPage(pageUrl) {
+  try {
+    return AD_PATH.test(new URL(pageUrl).pathname);
+  } catch {
+    return false;
+  }
+}
+
+/** The body POST /v1/classify expects. */
+export function buildClassifyRequest(url, elements, tasks) {
+  const body = { url, elements: elements.slice(0, MAX_ELEMENTS) };
+  if (Array.isArray(tasks) && tasks.length > 0) body.tasks = tasks;
+  return body;
+}
+
+/** A stable fingerprint of a scan, so an unchanged page is not sent again. */
+export function scanKey(url, elements) {
+  let hash = 2166136261;
+  const feed = (s) => {
+    for (let i = 0; i < s.length; i += 1) {
+      hash ^= s.charCodeAt(i);
+      hash = Math.imul(hash, 16777619) >>> 0;
+    }
+  };
+  feed(url);
+  for (const e of elements) feed(`\u0001${e.kind}\u0002${e.text}\u0003${e.checked ?? ""}`);
+  return `${elements.length}:${hash.toString(16)}`;
+}
+
+/** A label name for people: "low_stock_message" -> "Low stock message". */
+export function prettyLabel(label) {
+  const words = String(label).replace(/[_-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The lines of a flag's tooltip: type, why, score (plain text, never HTML). */
+export function tooltipLines(flag) {
+  const kind = flag.task === "wildlife" ? "Wildlife ad" : "Deceptive pattern";
+  return [
+    `${kind}: ${prettyLabel(flag.label)}`,
+    `Why: ${flag.why}`,
+    `Score: ${Number(flag.score).toFixed(2)} (threshold ${Number(flag.threshold).toFixed(2)})`,
+  ];
+}
+
+/** The short mark shown on a flagged ad card. */
+export function adMarkText(flag) {
+  return `\u26a0 ${prettyLabel(flag.label)} ${Number(flag.score).toFixed(2)}`;
+}
+
+/** The toolbar badge for a number of flags ("" hides it). */
+export function badgeText(count) {
+  if (!count) return "";
+  return count > 99 ? "99+" : String(count);
+}
+
+/** What a "this flag is wrong" button says for a task. */
+export function wrongButtonText(task) {
+  if (task === "wildlife") return "Not wildlife";
+  if (task === "deceptive-ui") return "Not deceptive";
+  return "Wrong";
+}
+
+/** The body POST /v1/feedback expects for a flag and a verdict ("correct" or "wrong"). */
+export function buildFeedback(flag, verdict, url) {
+  return {
+    task: flag.task,
+    item_id: flag.item_id,
+    item_kind: flag.item_kind,
+    verdict,
+    label: flag.label,
+    url,
+    text: String(flag.text ?? "").slice(0, 10000),
+  };
+}
+
+/** Call `fn` once calls stop for `waitMs` (scans on bursts of DOM changes). */
+export function debounce(fn, waitMs, timers = globalThis) {
+  let handle = null;
+  const wrapped = (...args) => {
+    if (handle !== null) timers.clearTimeout(handle);
+    handle = timers.setTimeout(() => {
+      handle = null;
+      fn(...args);
+    }, waitMs);
+  };
+  wrapped.cancel = () => {
+    if (handle !== null) timers.clearTimeout(handle);
+    handle = null;
+  };
+  return wrapped;
+}
+
+/** Merge live flags and stored findings into one list for the popup (live first). */
+export function popupEntries(flags, stored) {
+  const entries = (flags || []).map((f) => ({ ...f, source: "live" }));
+  const seen = new Set(entries.map((f) => `${f.task}|${f.item_id}`));
+  for (const f of stored?.findings || []) {
+    const key = `${f.task}|${f.item_id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    entries.push({ ...f, source: "stored", why: `stored finding of model ${f.model_id}` });
+  }
+  for (const p of stored?.page_findings || []) {
+    entries.push({
+      task: "deceptive-ui", item_id: p.element_id || p.finding_id, item_kind: "ui_element",
+      label: p.l2, score: p.score, threshold: 0, text: p.explanation || "",
+      why: `${p.check} check: ${p.explanation || p.l1}`, source: "stored", feedback: false,
+    });
+  }
+  return entries;
+}

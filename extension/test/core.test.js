@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  adMarkText, badgeText, buildClassifyRequest, buildFeedback, debounce, hasArea, isAdLink, isAdPage,
+  isMeaningfulText, isShownStyle, normalizeText, popupEntries, prettyLabel, scanKey, tooltipLines,
+  wrongButtonText,
+} from "../src/lib/core.js";
+
+const flag = {
+  element: "e3", task: "deceptive-ui", item_id: "abc", item_kind: "ui_element",
+  label: "low_stock_message", score: 0.876, threshold: 0.5, model_id: "m1", why: "tfidf scored 0.88",
+};
+
+test("normalizeText collapses whitespace and cuts long text", () => {
+  assert.equal(normalizeText("  Only\n\n 2   left "), "Only 2 left");
+  assert.equal(normalizeText("x".repeat(600)).length, 500);
+  assert.equal(normalizeText(null), "");
+});
+
+test("visibility helpers", () => {
+  assert.equal(isShownStyle({ display: "block", visibility: "visible", opacity: "1" }), true);
+  assert.equal(isShownStyle({ display: "none", visibility: "visible", opacity: "1" }), false);
+  assert.equal(isShownStyle({ display: "block", visibility: "hidden", opacity: "1" }), false);
+  assert.equal(isShownStyle({ display: "block", visibility: "visible", opacity: "0" }), false);
+  assert.equal(hasArea({ width: 10, height: 0 }), false);
+  assert.equal(hasArea({ width: 10, height: 12 }), true);
+  assert.equal(isMeaningfulText("$12.99"), false);
+  assert.equal(isMeaningfulText("Only 2 left"), true);
+  assert.equal(isMeaningfulText("Còn 2 cái"), true);
+});
+
+test("ad links and ad pages are recognised by their path", () => {
+  const page = "http://127.0.0.1:5000/category/pets-birds";
+  assert.equal(isAdLink("/ad/123", page), true);
+  assert.equal(isAdLink("http://127.0.0.1:5000/shop/deals", page), false);
+  assert.equal(isAdLink("javascript:alert(1)//ad/1", page), false);
+  assert.equal(isAdLink("/ad/123", "http://127.0.0.1:5000/ad/123"), false);
+  assert.equal(isAdPage("http://x.test/ad/99?ref=1"), true);
+  assert.equal(isAdPage("http://x.test/"), false);
+});
+
+test("classify request keeps tasks only when chosen and caps the elements", () => {
+  const many = Array.from({ length: 900 }, (_, i) => ({ id: `e${i}`, text: "t" }));
+  const body = buildClassifyRequest("http://x/", many, []);
+  assert.equal(body.elements.length, 800);
+  assert.equal("tasks" in body, false);
+  assert.deepEqual(buildClassifyRequest("http://x/", [], ["wildlife"]).tasks, ["wildlife"]);
+});
+
+test("scanKey changes when text or a checkbox changes, not otherwise", () => {
+  const a = [{ kind: "ui_element", text: "Hello" }, { kind: "ui_element", text: "Opt in", checked: true }];
+  const b = [{ kind: "ui_element", text: "Hello" }, { kind: "ui_element", text: "Opt in", checked: false }];
+  assert.equal(scanKey("http://x/", a), scanKey("http://x/", structuredClone(a)));
+  assert.notEqual(scanKey("http://x/", a), scanKey("http://x/", b));
+  assert.notEqual(scanKey("http://x/", a), scanKey("http://y/", a));
+});
+
+test("tooltip and marks say type, why and score", () => {
+  assert.equal(prettyLabel("low_stock_message"), "Low stock message");
+  assert.deepEqual(tooltipLines(flag), [
+    "Deceptive pattern: Low stock message", "Why: tfidf scored 0.88", "Score: 0.88 (threshold 0.50)",
+  ]);
+  assert.equal(adMarkText({ ...flag, label: "wildlife_product", score: 0.9 }), "\u26a0 Wildlife product 0.90");
+  assert.equal(tooltipLines({ ...flag, task: "wildlife" })[0].startsWith("Wildlife ad"), true);
+});
+
+test("badge text", () => {
+  assert.equal(badgeText(0), "");
+  assert.equal(badgeText(7), "7");
+  assert.equal(badgeText(150), "99+");
+});
+
+test("feedback body and button text", () => {
+  const body = buildFeedback({ ...flag, text: "Only 2 left" }, "wrong", "http://shop/x");
+  assert.deepEqual(body, {
+    task: "deceptive-ui", item_id: "abc", item_kind: "ui_element", verdict: "wrong",
+    label: "low_stock_message", url: "http://shop/x", text: "Only 2 left",
+  });
+  assert.equal(wrongButtonText("deceptive-ui"), "Not deceptive");
+  assert.equal(wrongButtonText("wildlife"), "Not wildlife");
+});
+
+test("debounce runs once after the calls stop", () => {
+  const timers = [];
+  const fake = {
+    setTimeout: (fn) => { timers.push({ fn, live: true }); return timers.length - 1; },
+    clearTimeout: (h) => { timers[h].live = false; },
+  };
+  let calls = 0;
+  const d = debounce(() => { calls += 1; }, 100, fake);
+  d(); d(); d();
+  timers.filter((t) => t.live).forEach((t) => t.fn());
+  assert.equal(calls, 1);
+  assert.equal(timers.filter((t) => t.live).length, 1);
+});
+
+test("popup entries merge live flags and stored findings without duplicates", () => {
+  const stored = {
+    findings: [{ task: "deceptive-ui", item_id: "abc", label: "x", score: 1, model_id: "m" },
+               { task: "wildlife", item_id: "ad1", label: "wildlife_product", score: 0.9, model_id: "m" }],
+    page_findings: [{ finding_id: "f1", l1: "Social Engineering", l2: "Countdown Timer", score: 1,
+                      check: "timer", explanation: "resets on reload" }],
+  };
+  const entries = popupEntries([flag], stored);
+  assert.deepEqual(entries.map((e) => [e.source, e.item_id]), [["live", "abc"], ["stored", "ad1"], ["stored", "f1"]]);
+  assert.equal(entries[2].why, "timer check: resets on reload");
+});

@@ -1,0 +1,335 @@
+"""The local HTTP API the browser extension talks to (`snarewatch serve`).
+
+Four endpoints under /v1 (health, findings, classify, feedback) and the OpenAPI schema at
+/openapi.json; every one needs the bearer token from `<data_dir>/api-token`. The database is
+opened read-only, per request and briefly; the only writes are feedback labels, appended to the
+landing area like any other writer's.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import JSONResponse
+from starlette.requests import Request
+
+from snarewatch import __version__
+from snarewatch.api_auth import EXTENSION_ORIGIN, Guard, GuardConfig, load_or_create_token
+from snarewatch.api_predict import ModelSource, PromotedModels, TaskModel, describe, jsonable_row
+from snarewatch.api_schema import (
+    ClassifyRequest,
+    ClassifyResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    FindingsResponse,
+    Flag,
+    Health,
+    PageElement,
+    StoredFinding,
+    TaskState,
+)
+from snarewatch.config import Settings
+from snarewatch.errors import StoreError
+from snarewatch.schema import Ad, Element, Label, stable_id, utcnow
+from snarewatch.store import Landing, connect_readonly
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_SOURCE = "human:extension"
+
+
+def canonical_url(url: str) -> str:
+    """The URL without its fragment (a page's flags do not depend on #anchors)."""
+    parts = urlsplit(url.strip())
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, "")
+    )
+
+
+def _url_variants(url: str) -> list[str]:
+    base = canonical_url(url)
+    variants = {url, base, base.rstrip("/") if base.endswith("/") else base + "/"}
+    return sorted(variants)
+
+
+def item_id_for(element: PageElement, url: str) -> str:
+    """A stable id for an element seen live: same page and text, same id (ads: same link)."""
+    if element.kind == "ad":
+        return stable_id("extension-ad", canonical_url(element.href or url), element.text)
+    return stable_id("extension-element", canonical_url(url), element.text)
+
+
+_LOADER_SCRIPT = (
+    "import sys; from pathlib import Path; from snarewatch.store import load_pending; "
+    "load_pending(Path(sys.argv[1]), Path(sys.argv[2]), max_seconds=1.0)"
+)
+
+
+class FeedbackLoader:
+    """Runs the store's loader after feedback, one pass at a time, off the request thread.
+
+    The pass runs in a child process: inside this process DuckDB refuses a read-write open while
+    any request holds a read-only connection (and vice versa), whereas across processes the file
+    lock is retried with backoff on both sides.
+    """
+
+    def __init__(self, settings: Settings, timeout_s: float = 120.0) -> None:
+        self.settings = settings
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()
+        self._again = threading.Event()
+
+    def kick(self) -> None:
+        """Ask for a loader pass soon (coalesces bursts of feedback into few passes)."""
+        self._again.set()
+        threading.Thread(target=self._run, name="feedback-loader", daemon=True).start()
+
+    def _run(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # the running pass will see _again and go round once more
+        try:
+            while self._again.is_set():
+                self._again.clear()
+                self._load_once()
+        finally:
+            self._lock.release()
+
+    def _load_once(self) -> None:
+        cmd = [
+            sys.executable,
+            "-c",
+            _LOADER_SCRIPT,
+            str(self.settings.db_path),
+            str(self.settings.landing_dir),
+        ]
+        try:
+            done = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=self.timeout_s, check=False
+            )
+        except subprocess.TimeoutExpired:
+            log.warning("feedback loader timed out; the batch stays for the next loader run")
+            return
+        if done.returncode != 0:
+            # The batch stays in landing/; the next loader run (any command) picks it up.
+            tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+            log.warning("feedback left for the loader: %s", tail)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    models: ModelSource | None = None,
+    allowed_origins: Iterable[str] = (EXTENSION_ORIGIN,),
+    load_feedback: bool = True,
+    rate_per_s: float = 50.0,
+    burst: int = 200,
+    max_body_bytes: int = 2_000_000,
+    cache_size: int = 50_000,
+) -> Any:
+    """The ASGI application: FastAPI routes behind the token/CORS/size/rate guard."""
+    token = token or load_or_create_token(settings.data_dir)
+    source: ModelSource = models or PromotedModels(settings, cache_size=cache_size)
+    loader = FeedbackLoader(settings) if load_feedback else None
+
+    app = FastAPI(
+        title="snarewatch local API",
+        version=__version__,
+        description=(
+            "Flags wildlife-trafficking ads and deceptive UI patterns for the snarewatch browser "
+            "extension. Every request needs `Authorization: Bearer <token>` (the token is in "
+            "`<data_dir>/api-token`). Only the extension's origin may call it from a browser."
+        ),
+        docs_url=None,  # the docs pages load scripts from a CDN; the schema is enough
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.models = source
+
+    @app.exception_handler(StoreError)
+    async def _store_busy(request: Request, exc: StoreError) -> JSONResponse:
+        return JSONResponse({"detail": f"store unavailable: {exc}"}, status_code=503)
+
+    @app.get("/v1/health", response_model=Health, tags=["meta"])
+    def health() -> Health:
+        """Server version, whether a database exists, and the promoted model per task."""
+        current = source.models()
+        return Health(
+            version=__version__,
+            database=settings.db_path.exists(),
+            models={task: m.model_id for task, m in sorted(current.items())},
+        )
+
+    @app.get("/v1/findings", response_model=FindingsResponse, tags=["findings"])
+    def findings(
+        url: str = Query(..., max_length=4096, description="Page or ad URL."),
+    ) -> FindingsResponse:
+        """Stored findings for a page or an ad: the `findings` view and `page_findings` rows."""
+        variants = _url_variants(url)
+        if not settings.db_path.exists():
+            return FindingsResponse(url=url, findings=[], page_findings=[])
+        marks = ", ".join("?" for _ in variants)
+        with connect_readonly(settings.db_path, timeout_s=2.0) as conn:
+            rows = _rows(
+                conn.execute(
+                    "SELECT task, item_id, item_kind, site, url, text, label, score, threshold, model_id "
+                    f"FROM findings WHERE url IN ({marks}) ORDER BY score DESC LIMIT 500",
+                    variants,
+                )
+            )
+            pages = _rows(
+                conn.execute(
+                    f"SELECT * FROM page_findings WHERE url IN ({marks}) ORDER BY score DESC LIMIT 500",
+                    variants,
+                )
+            )
+        return FindingsResponse(
+            url=url,
+            findings=[StoredFinding(**r) for r in rows],
+            page_findings=[jsonable_row(r) for r in pages],
+        )
+
+    @app.post("/v1/classify", response_model=ClassifyResponse, tags=["classify"])
+    def classify(body: ClassifyRequest) -> ClassifyResponse:
+        """Predictions of the promoted students for a page's elements; only positives come back."""
+        current = source.models()
+        wanted = set(body.tasks) if body.tasks is not None else set(current)
+        flags: list[Flag] = []
+        states: dict[str, TaskState] = {}
+        for task, model in sorted(current.items()):
+            if task not in wanted:
+                continue
+            targets = [e for e in body.elements if e.kind == model.item_kind and e.text.strip()]
+            states[task] = TaskState(
+                model_id=model.model_id,
+                negative_label=model.negative_label,
+                item_kind=model.item_kind,
+                classified=len(targets),
+            )
+            if targets:
+                flags.extend(_flags(model, targets, body.url))
+        return ClassifyResponse(
+            url=body.url, flags=flags, tasks=states, elements=len(body.elements)
+        )
+
+    @app.post("/v1/feedback", response_model=FeedbackResponse, tags=["feedback"])
+    def feedback(body: FeedbackRequest) -> FeedbackResponse:
+        """Store a user's verdict as a human label (source `human:extension`), then load it."""
+        value = body.label
+        if body.verdict == "wrong":
+            model = source.models().get(body.task)
+            negative = model.negative_label if model is not None else None
+            if negative is None:
+                raise HTTPException(
+                    422, f"task {body.task!r} has no promoted model with a negative class"
+                )
+            value = negative
+        now = utcnow()
+        label = Label(
+            label_id=stable_id("feedback", body.task, body.item_id, value, now.isoformat()),
+            task=body.task,
+            item_id=body.item_id,
+            item_kind=body.item_kind,
+            value=value,
+            probability=1.0,
+            source=FEEDBACK_SOURCE,
+            created_at=now,
+        )
+        landing = Landing(settings.landing_dir)
+        if body.text.strip() and not _item_known(settings, body.item_id):
+            # A label needs its item for training: keep the text the user judged.
+            landing.write([_item_record(body)])
+        landing.write([label])
+        if loader is not None:
+            loader.kick()
+        return FeedbackResponse(
+            label_id=label.label_id,
+            task=label.task,
+            item_id=label.item_id,
+            value=value,
+            source=FEEDBACK_SOURCE,
+            created_at=now,
+            load="queued" if loader is not None else "left-for-loader",
+        )
+
+    return Guard(
+        app,
+        GuardConfig(
+            token=token,
+            allowed_origins=frozenset(allowed_origins),
+            max_body_bytes=max_body_bytes,
+            rate_per_s=rate_per_s,
+            burst=burst,
+        ),
+    )
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _flags(model: TaskModel, targets: list[PageElement], url: str) -> list[Flag]:
+    predictions = model.predict_cached([e.text for e in targets])
+    out = []
+    for element, (label, score, positive) in zip(targets, predictions, strict=True):
+        if not positive:
+            continue
+        out.append(
+            Flag(
+                element=element.id,
+                task=model.task,
+                item_id=item_id_for(element, url),
+                item_kind=model.item_kind,
+                label=label,
+                score=round(score, 4),
+                threshold=model.threshold,
+                model_id=model.model_id,
+                why=describe(model, label, score),
+            )
+        )
+    return out
+
+
+def _item_known(settings: Settings, item_id: str) -> bool:
+    if not settings.db_path.exists():
+        return False
+    try:
+        with connect_readonly(settings.db_path, timeout_s=2.0) as conn:
+            return (
+                conn.execute("SELECT 1 FROM items WHERE item_id = ? LIMIT 1", [item_id]).fetchone()
+                is not None
+            )
+    except StoreError:
+        return True  # unsure: never risk replacing a crawled ad with the extension's copy
+
+
+def _item_record(body: FeedbackRequest) -> Ad | Element:
+    site = urlsplit(body.url).netloc or "extension"
+    extra = {"via": "extension"}
+    if body.item_kind == "ad":
+        title, _, description = body.text.strip().partition("\n")
+        return Ad(
+            ad_id=body.item_id,
+            site=site,
+            url=body.url,
+            source="import",
+            title=title,
+            description=description.strip(),
+            extra=extra,
+        )
+    return Element(
+        element_id=body.item_id,
+        site=site,
+        url=body.url,
+        source="import",
+        text=body.text.strip(),
+        extra=extra,
+    )

@@ -1,0 +1,140 @@
+"""Request and response bodies of the local API (what the extension sends and reads).
+
+Sizes are bounded here so one page can never make the server embed megabytes of text.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_ELEMENTS = 1000
+MAX_TEXT_CHARS = 2000
+MAX_URL_CHARS = 4096
+
+
+class _Body(BaseModel):
+    # Unknown fields are ignored so an older server accepts a newer extension's requests.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class PageElement(_Body):
+    """One visible element the content script found: its text, box and style."""
+
+    id: str = Field(max_length=64, description="The client's handle for the element (echoed back).")
+    kind: Literal["ui_element", "ad"] = "ui_element"
+    text: str = Field(max_length=MAX_TEXT_CHARS)
+    tag: str = Field("", max_length=32)
+    role: str | None = Field(None, max_length=64)
+    x: float | None = None
+    y: float | None = None
+    width: float | None = None
+    height: float | None = None
+    font_size: float | None = None
+    font_weight: int | None = None
+    color: str | None = Field(None, max_length=64)
+    background_color: str | None = Field(None, max_length=64)
+    input_type: str | None = Field(None, max_length=32)
+    checked: bool | None = None
+    in_overlay: bool = False
+    href: str | None = Field(None, max_length=MAX_URL_CHARS, description="For ads: the ad's link.")
+
+
+class ClassifyRequest(_Body):
+    """A page's visible elements (and ad cards or an ad's text) to classify."""
+
+    url: str = Field(max_length=MAX_URL_CHARS)
+    elements: list[PageElement] = Field(default_factory=list, max_length=MAX_ELEMENTS)
+    tasks: list[str] | None = Field(
+        None, max_length=16, description="Only these tasks (default all)."
+    )
+
+
+class Flag(BaseModel):
+    """A positive prediction for one element: what it is, why, and how sure."""
+
+    element: str = Field(description="The client's element id.")
+    task: str
+    item_id: str = Field(description="The id feedback refers to.")
+    item_kind: Literal["ui_element", "ad"]
+    label: str
+    score: float
+    threshold: float
+    model_id: str
+    why: str
+
+
+class TaskState(BaseModel):
+    """Which model answered for a task, and the label 'wrong' feedback records."""
+
+    model_id: str | None
+    negative_label: str | None
+    item_kind: Literal["ui_element", "ad"]
+    classified: int = 0
+
+
+class ClassifyResponse(BaseModel):
+    """Flags for the positive elements only (the rest are clean)."""
+
+    url: str
+    flags: list[Flag]
+    tasks: dict[str, TaskState]
+    elements: int
+
+
+class StoredFinding(BaseModel):
+    """A row of the `findings` view for the URL."""
+
+    task: str
+    item_id: str
+    item_kind: str
+    site: str | None
+    url: str | None
+    text: str | None
+    label: str
+    score: float
+    threshold: float
+    model_id: str
+
+
+class FindingsResponse(BaseModel):
+    """Everything stored about a page or ad: student findings and page findings."""
+
+    url: str
+    findings: list[StoredFinding]
+    page_findings: list[dict[str, Any]]
+
+
+class FeedbackRequest(_Body):
+    """A user's verdict on one flag: `correct` keeps the label, `wrong` records the negative one."""
+
+    task: str = Field(max_length=64)
+    item_id: str = Field(max_length=64)
+    item_kind: Literal["ui_element", "ad"]
+    verdict: Literal["correct", "wrong"]
+    label: str = Field(max_length=128, description="The label the flag showed.")
+    url: str = Field(max_length=MAX_URL_CHARS)
+    text: str = Field("", max_length=MAX_TEXT_CHARS * 5)
+
+
+class FeedbackResponse(BaseModel):
+    """The human label written for the feedback."""
+
+    label_id: str
+    task: str
+    item_id: str
+    value: str
+    source: str
+    created_at: datetime
+    load: Literal["queued", "left-for-loader"]
+
+
+class Health(BaseModel):
+    """Server state: version, promoted models per task, database presence."""
+
+    status: Literal["ok"] = "ok"
+    version: str
+    database: bool
+    models: dict[str, str | None]

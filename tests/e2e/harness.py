@@ -1,0 +1,194 @@
+"""The extension end-to-end harness: a trained store, `snarewatch serve`, and Chromium with the
+unpacked extension (Playwright, headless). Used by the e2e tests and the screenshot script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+EXTENSION_DIR = REPO / "extension"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def train_store(data_dir: Path) -> dict[str, str]:
+    """Land the fixture labels as human labels, train a tfidf student per task; returns model ids."""
+    from classifiers.train import train_task
+    from snarewatch.config import Settings
+    from snarewatch.schema import Ad, Element, Label, stable_id
+    from snarewatch.store import Landing, load_pending
+
+    from fixture_labels import DECEPTIVE_UI, WILDLIFE
+
+    settings = Settings(data_dir=data_dir)
+    landing = Landing(settings.landing_dir)
+    ads, elements, labels = [], [], []
+    for i, (title, desc, value) in enumerate(WILDLIFE):
+        ad_id = stable_id("e2e-ad", i)
+        ads.append(Ad(ad_id=ad_id, site="fixture", url=f"http://fixture.test/ad/{i}",
+                      source="import", title=title, description=desc))
+        labels.append(Label(label_id=stable_id("e2e-label", ad_id), task="wildlife", item_id=ad_id,
+                            item_kind="ad", value=value, source="human:fixture"))
+    for i, (text, value) in enumerate(DECEPTIVE_UI):
+        element_id = stable_id("e2e-el", i)
+        # Spread over pages: training cross-validates grouped by page.
+        elements.append(Element(element_id=element_id, site="fixture", source="import", text=text,
+                                url=f"http://fixture.test/shop/{i % 8}"))
+        labels.append(Label(label_id=stable_id("e2e-label", element_id), task="deceptive-ui",
+                            item_id=element_id, item_kind="ui_element", value=value,
+                            source="human:fixture"))
+    landing.write(ads)
+    landing.write(elements)
+    landing.write(labels)
+    load_pending(settings.db_path, settings.landing_dir)
+    ids = {}
+    for task in ("wildlife", "deceptive-ui"):
+        result = train_task(settings, task, student="tfidf", folds=3)
+        load_pending(settings.db_path, settings.landing_dir)
+        ids[task] = result.model.model_id
+    return ids
+
+
+@dataclass
+class Server:
+    """A running `snarewatch serve`."""
+
+    url: str
+    token: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+
+    def client(self, token: bool = True) -> httpx.Client:
+        """An HTTP client for the API, with or without the token."""
+        headers = {"Authorization": f"Bearer {self.token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=10)
+
+
+@contextmanager
+def run_server(data_dir: Path, port: int | None = None) -> Iterator[Server]:
+    """Start `snarewatch serve` on a free port for `data_dir`; stops it on exit."""
+    port = port or free_port()
+    env = {**os.environ, "SNAREWATCH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
+           "SNAREWATCH_CONFIG": str(data_dir / "absent.toml")}
+    cmd = [sys.executable, "-m", "snarewatch", "serve", "--port", str(port)]
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        token_file = data_dir / "api-token"
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"snarewatch serve exited: {process.stderr.read().decode()}")  # type: ignore[union-attr]
+            if token_file.exists():
+                try:
+                    token = token_file.read_text().strip()
+                    if httpx.get(f"{url}/v1/health", headers={"Authorization": f"Bearer {token}"},
+                                 timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("snarewatch serve did not come up in 60 s")
+            time.sleep(0.2)
+        yield Server(url=url, token=token, data_dir=data_dir, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def build_extension(out_dir: Path) -> Path:
+    """Build the unpacked extension with node into `out_dir`."""
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is needed to build the extension")
+    subprocess.run([node, str(EXTENSION_DIR / "scripts" / "build.mjs"), str(out_dir)], check=True,
+                   capture_output=True)
+    return out_dir
+
+
+@dataclass
+class Browser:
+    """Chromium with the extension loaded."""
+
+    context: Any
+    worker: Any
+    extension_id: str
+
+    def configure(self, server_url: str, token: str, tasks: list[str] | None = None) -> None:
+        """Set the extension's options the way the options page saves them."""
+        settings = {"serverUrl": server_url, "token": token, "enabled": True,
+                    "tasks": tasks or ["wildlife", "deceptive-ui"]}
+        self.worker.evaluate("s => chrome.storage.local.set(s)", settings)
+
+    def tab_state(self, url: str) -> tuple[int, dict[str, Any]] | None:
+        """The service worker's stored state (flags) of the tab showing `url`."""
+        found = self.worker.evaluate(
+            """async (url) => {
+                 const all = await chrome.storage.session.get(null);
+                 for (const [key, state] of Object.entries(all)) {
+                   if (key.startsWith('tab:') && state && state.url === url) return [Number(key.slice(4)), state];
+                 }
+                 return null;
+               }""", url)
+        return (found[0], found[1]) if found else None
+
+
+@contextmanager
+def launch(user_data_dir: Path, extension_dir: Path, headless: bool = True) -> Iterator[Browser]:
+    """Chromium (persistent context, as extensions need) with the unpacked extension."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(user_data_dir), headless=headless, executable_path="/usr/bin/chromium",
+            args=[f"--disable-extensions-except={extension_dir}",
+                  f"--load-extension={extension_dir}", *CHROMIUM_ARGS],
+            viewport={"width": 1100, "height": 800})
+        try:
+            worker = (context.service_workers[0] if context.service_workers
+                      else context.wait_for_event("serviceworker", timeout=30_000))
+            extension_id = worker.url.split("/")[2]
+            yield Browser(context=context, worker=worker, extension_id=extension_id)
+        finally:
+            context.close()
+
+
+def wait_scanned(page: Any, timeout_ms: int = 20_000) -> int:
+    """Wait for the content script's scan of the page; returns the number of flags."""
+    page.wait_for_function(
+        "() => document.documentElement.hasAttribute('data-snarewatch-scanned') || "
+        "document.documentElement.hasAttribute('data-snarewatch-error')", timeout=timeout_ms)
+    error = page.evaluate("() => document.documentElement.getAttribute('data-snarewatch-error')")
+    if error:
+        raise AssertionError(f"the extension reported: {error}")
+    return int(page.evaluate("() => document.documentElement.getAttribute('data-snarewatch-scanned')"))
+
+
+def flagged(page: Any) -> list[dict[str, str]]:
+    """The elements the extension flagged: tag, label, task and text."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-snarewatch-flag]')].map(el => ({
+             tag: el.tagName.toLowerCase(), label: el.getAttribute('data-snarewatch-flag'),
+             task: el.getAttribute('data-snarewatch-task'), text: el.innerText }))""")

@@ -1,0 +1,165 @@
+"""The figures a report shows, read from the store's analyst views in one read-only connection."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from snarewatch.store import connect_readonly
+
+Rows = list[dict[str, Any]]
+
+AD_TASK = "wildlife"
+ELEMENT_TASK = "deceptive-ui"
+TOP_N = 15
+
+# Each query reads one of the documented views, so what the report shows is what `snarewatch sql`
+# shows. Names become attributes of ReportData.
+_QUERIES: dict[str, str] = {
+    "totals": """
+        SELECT (SELECT count(*) FROM ads) AS ads,
+               (SELECT count(*) FROM wildlife_ads WHERE positive) AS flagged_ads,
+               (SELECT count(*) FROM sellers WHERE flagged_ads > 0) AS flagged_sellers,
+               (SELECT count(*) FROM repost_clusters WHERE flagged_ads > 0 AND ads > 1)
+                   AS flagged_clusters,
+               (SELECT count(*) FROM page_captures) AS pages,
+               (SELECT count(*) FROM ui_elements) AS ui_elements,
+               (SELECT count(*) FROM deceptive_elements WHERE flagged) AS flagged_elements,
+               (SELECT count(*) FROM page_findings) AS page_findings,
+               (SELECT count(*) FROM sites) AS sites,
+               (SELECT count(*) FROM models) AS models,
+               (SELECT count(*) FROM labels WHERE error IS NULL) AS labels,
+               (SELECT count(*) FROM predictions) AS predictions,
+               (SELECT count(*) FROM wildlife_ads WHERE model_id IS NOT NULL) AS classified_ads""",
+    "sites": "SELECT * FROM sites ORDER BY flagged_ads + flagged_elements DESC, ads DESC, site",
+    "by_category": f"""
+        SELECT coalesce(category, '(none)') AS category, count(*) AS ads,
+               count(*) FILTER (WHERE positive) AS flagged
+        FROM wildlife_ads GROUP BY 1 ORDER BY flagged DESC, ads DESC LIMIT {TOP_N}""",
+    "by_week": """
+        SELECT date_trunc('week', posted_date) AS week, count(*) AS ads,
+               count(*) FILTER (WHERE positive) AS flagged
+        FROM wildlife_ads WHERE posted_date IS NOT NULL GROUP BY 1 ORDER BY 1""",
+    "prices": """
+        SELECT currency, price, positive FROM wildlife_ads
+        WHERE price > 0 AND currency IS NOT NULL""",
+    "price_summary": """
+        SELECT currency, positive AS flagged, count(*) AS ads,
+               round(median(price), 2) AS median_price, round(min(price), 2) AS min_price,
+               round(max(price), 2) AS max_price
+        FROM wildlife_ads WHERE price > 0 AND currency IS NOT NULL
+        GROUP BY ALL ORDER BY currency, flagged DESC""",
+    "top_sellers": f"""
+        SELECT seller, ads, flagged_ads, flag_rate, n_sites, repost_clusters,
+               array_to_string(product_types, ', ') AS product_types, first_posted, last_posted
+        FROM sellers WHERE flagged_ads > 0
+        ORDER BY flagged_ads DESC, flag_rate DESC, seller LIMIT {TOP_N}""",
+    "top_clusters": f"""
+        SELECT repost_cluster, ads, flagged_ads, n_sellers,
+               array_to_string(sellers, ', ') AS sellers, n_sites, min_price, max_price,
+               example_title
+        FROM repost_clusters WHERE ads > 1
+        ORDER BY flagged_ads > 0 DESC, n_sellers DESC, ads DESC, repost_cluster LIMIT {TOP_N}""",
+    "product_types": """
+        SELECT product_type, count(*) AS ads, count(*) FILTER (WHERE positive) AS flagged
+        FROM wildlife_ads WHERE product_type IS NOT NULL GROUP BY 1 ORDER BY ads DESC""",
+    "top_flagged_ads": f"""
+        SELECT site, title, price, currency, seller, product_type, round(score, 3) AS score, url
+        FROM wildlife_ads WHERE positive ORDER BY score DESC NULLS LAST, ad_id LIMIT {TOP_N}""",
+    "patterns_by_site": """
+        WITH p AS (
+            SELECT site, pattern FROM deceptive_elements WHERE pattern IS NOT NULL
+            UNION ALL
+            -- Page-level findings not tied to an element (e.g. a drip-pricing check) count too.
+            SELECT site, trim(regexp_replace(lower(l2), '[^a-z0-9]+', '_', 'g'), '_') AS pattern
+            FROM page_findings WHERE element_id IS NULL
+        )
+        SELECT site, pattern, count(*) AS n FROM p GROUP BY ALL ORDER BY site, n DESC""",
+    "top_deceptive": f"""
+        SELECT site, pattern, verified_deceptive, round(greatest(score, finding_score), 3) AS score,
+               left(text, 120) AS text, url
+        FROM deceptive_elements WHERE pattern IS NOT NULL
+        ORDER BY finding_id IS NOT NULL DESC, score DESC NULLS LAST, element_id LIMIT {TOP_N}""",
+    "evidence": """
+        SELECT annotated_sha256, any_value(url) AS url, any_value(site) AS site,
+               count(*) AS findings, string_agg(DISTINCT l2, ', ' ORDER BY l2) AS patterns
+        FROM page_findings WHERE annotated_sha256 IS NOT NULL
+        GROUP BY annotated_sha256 ORDER BY findings DESC, annotated_sha256 LIMIT 4""",
+    "models": """
+        SELECT m.model_id, m.task, m.student, m.threshold, m.classes, m.card, m.created_at,
+               (pm.model_id IS NOT NULL) AS promoted
+        FROM models m LEFT JOIN promoted_models pm USING (model_id)
+        ORDER BY m.task, promoted DESC, m.created_at DESC""",
+    "eval_runs": """
+        SELECT run_id, kind, started_at, finished_at, params, stats FROM runs
+        WHERE kind ILIKE '%eval%' AND status = 'done' ORDER BY coalesce(finished_at, started_at)""",
+    "tasks": """
+        SELECT task, item_kind, count(*) AS n FROM (
+            SELECT task, item_kind FROM labels UNION ALL SELECT task, item_kind FROM predictions)
+        GROUP BY ALL ORDER BY task""",
+}
+
+
+@dataclass
+class ReportData:
+    """Everything the report draws, as rows of plain Python values."""
+
+    totals: dict[str, int] = field(default_factory=dict)
+    sites: Rows = field(default_factory=list)
+    by_category: Rows = field(default_factory=list)
+    by_week: Rows = field(default_factory=list)
+    prices: Rows = field(default_factory=list)
+    price_summary: Rows = field(default_factory=list)
+    top_sellers: Rows = field(default_factory=list)
+    top_clusters: Rows = field(default_factory=list)
+    product_types: Rows = field(default_factory=list)
+    top_flagged_ads: Rows = field(default_factory=list)
+    patterns_by_site: Rows = field(default_factory=list)
+    top_deceptive: Rows = field(default_factory=list)
+    evidence: Rows = field(default_factory=list)
+    models: Rows = field(default_factory=list)
+    eval_runs: Rows = field(default_factory=list)
+    tasks: Rows = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the store holds nothing to report on."""
+        t = self.totals
+        return not any(t.get(k) for k in ("ads", "ui_elements", "pages", "page_findings", "models"))
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str) -> Rows:
+    cursor = conn.execute(sql)
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _decode_json(rows: Rows, *columns: str) -> Rows:
+    # DuckDB hands JSON columns back as text; the report wants dicts.
+    for row in rows:
+        for col in columns:
+            value = row.get(col)
+            if isinstance(value, str):
+                try:
+                    row[col] = json.loads(value)
+                except ValueError:
+                    row[col] = {}
+            elif value is None:
+                row[col] = {}
+    return rows
+
+
+def load_report_data(db_path: Path) -> ReportData:
+    """Run every report query against the store (read-only; an absent store reads as empty)."""
+    data = ReportData()
+    with connect_readonly(db_path) as conn:
+        for name, sql in _QUERIES.items():
+            rows = _rows(conn, sql)
+            setattr(data, name, rows[0] if name == "totals" else rows)
+    _decode_json(data.models, "card")
+    _decode_json(data.eval_runs, "params", "stats")
+    return data

@@ -255,10 +255,13 @@ class Crawler:
         self._record(q, out, "ok")
 
     async def _fetch(self, url: str, q: QueuedUrl) -> Fetched:
-        browser = self.mode == "browser" or (self.mode == "auto" and self.screenshots)
+        hint = self.site.kind_of(q.url)
+        # Under auto, `page` URLs (shop, cart, checkout) are the ones whose UI is audited for
+        # deceptive patterns, so they always get the browser: element map and screenshot.
+        browser = self.mode == "browser" or (
+            self.mode == "auto" and (self.screenshots or hint == "page"))
         f = await self._with_retries(url, browser)
         if self.mode == "auto" and not browser and f.ok and f.html is not None:
-            hint = self.site.kind_of(q.url)
             thin = needs_js(f.html) or (hint == "ad" and not self._has_ad_fields(f))
             if thin:
                 rendered = await self._with_retries(url, True)
@@ -278,8 +281,9 @@ class Crawler:
             attempt += 1
             async with self.gate.slot(url):
                 if browser:
-                    f = await engine.fetch(url, screenshot=self.screenshots,
-                                           elements=self.site.elements)
+                    shot = self.screenshots or (
+                        self.mode == "auto" and self.site.kind_of(url) == "page")
+                    f = await engine.fetch(url, screenshot=shot, elements=self.site.elements)
                 else:
                     f = await engine.fetch(url)
             f.attempts = attempt

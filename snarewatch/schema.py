@@ -225,8 +225,9 @@ class Promotion(Record):
 class Prediction(Record):
     """A student's prediction for one item.
 
-    `label` is the most probable class, `score` the probability of the task's positive labels
-    summed, and `positive` is `score >= threshold`.
+    `score` is the probability of the task's positive labels summed, `positive` is
+    `score >= threshold`, and `label` names the most likely positive class when positive, else
+    the most likely negative class.
     """
 
     __table__ = "predictions"

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -23,11 +25,17 @@ def _load(s: Settings) -> int:
 
 
 def _step(title: str) -> None:
-    console.rule(f"[bold]{title}")
+    console.rule(f"[bold]{escape(title)}")
 
 
-def run_demo(s: Settings, *, budget: int, backend: str | None, max_pages: int | None, seed: int) -> dict[str, Any]:
-    """Run the demo pipeline and print a summary; returns the figures it printed."""
+def run_demo(
+    s: Settings, *, budget: int, backend: Any, max_pages: int | None, seed: int
+) -> dict[str, Any]:
+    """Run the demo pipeline and print a summary; returns the figures it printed.
+
+    `backend` is a backend name (None: the configured one, the embedded LLM by default) or an
+    LLM backend object.
+    """
     from crawler.run import run_crawl
     from snarewatch.demo_site.server import serve_in_thread
 
@@ -35,18 +43,21 @@ def run_demo(s: Settings, *, budget: int, backend: str | None, max_pages: int | 
     figures: dict[str, Any] = {}
     with serve_in_thread() as base_url:
         console.print(f"demo marketplace running at {base_url}")
-        _step("1/4 crawl")
+        _step("1/5 crawl")
         t = time.perf_counter()
         crawl = run_crawl(s, "demo", base_url=base_url, max_pages=max_pages,
                           on_progress=_crawl_progress())
         _load(s)
         timings["crawl"] = time.perf_counter() - t
         figures["crawl"] = crawl
-        console.print(f"crawl {crawl.crawl_id}: {crawl.fetched} pages, {crawl.ads} ads, "
-                      f"{crawl.elements} UI elements, errors {dict(crawl.errors_by_kind) or 0}")
+        skipped = ", ".join(f"{k} {v}" for k, v in sorted(crawl.errors_by_kind.items())) or "none"
+        console.print(f"crawl {crawl.crawl_id}: {crawl.fetched:,} pages, {crawl.ads:,} ads, "
+                      f"{crawl.elements:,} UI elements; not captured (recorded with the reason): "
+                      f"{skipped}")
     for task_name in ("wildlife", "deceptive-ui"):
         figures[task_name] = _run_task(s, task_name, budget=budget, backend=backend, seed=seed,
                                        timings=timings)
+    figures["pages"] = _run_page_checks(s, timings)
     _summary(s, figures, timings)
     return figures
 
@@ -69,33 +80,86 @@ def _crawl_progress():  # type: ignore[no-untyped-def]
     return update
 
 
-def _run_task(s: Settings, task_name: str, *, budget: int, backend: str | None, seed: int,
+# Where each task's items come from in the demo: wildlife looks at every ad; deceptive-ui at the
+# UI elements of the shop's pages (product, cart, checkout), as a consumer-protection audit
+# would, rather than at the marketplace's navigation and ad pages.
+_DECEPTIVE_PAGES_SQL = """
+    SELECT element_id FROM ui_elements
+    WHERE regexp_matches(url, '/(shop|cart|checkout)([/?]|$)') AND coalesce(text, '') <> ''"""
+
+
+def _item_ids(s: Settings, task_name: str) -> list[str] | None:
+    from snarewatch.store import query_records
+
+    if task_name != "deceptive-ui":
+        return None
+    return [r["element_id"] for r in query_records(s.db_path, _DECEPTIVE_PAGES_SQL)]
+
+
+def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: int,
               timings: dict[str, float]) -> dict[str, Any]:
+    """Label a diversity sample, train a student and classify every item of one task."""
+    from classifiers.base import StudentError
     from classifiers.classify import classify_task
     from classifiers.train import train_task
     from labeler.run import label_items
     from labeler.taskspecs import load_task
+    from snarewatch.cli._common import progress
 
     task = load_task(task_name)
-    _step(f"2/4 label [{task_name}]: diversity sample of {budget}, embedded LLM")
+    item_ids = _item_ids(s, task_name)
+    pool = f"{len(item_ids):,} shop-page elements" if item_ids is not None else "all items"
+    _step(f"2/5 label [{task_name}]: diversity sample of {budget} from {pool}")
     t = time.perf_counter()
-    labels = label_items(s, task, budget=budget, method="diversity", backend=backend, seed=seed)
+    with progress() as bar:
+        bar_task = bar.add_task(f"label {task_name}", total=budget, status="")
+
+        def on_progress(done: int, total: int, cost: float, labels_per_min: float,
+                        failed: int) -> None:
+            bar.update(bar_task, completed=done, total=total,
+                       status=f"{labels_per_min:.0f} labels/min · {failed} failed")
+
+        labels = label_items(s, task, budget=budget, method="diversity", backend=backend,
+                             seed=seed, item_ids=item_ids, on_progress=on_progress)
     _load(s)
     timings[f"label {task_name}"] = time.perf_counter() - t
-    console.print(str(labels))
-    _step(f"3/4 train [{task_name}]")
+    by_value = ", ".join(f"{k} {v}" for k, v in sorted(labels.by_value.items(),
+                                                      key=lambda kv: -kv[1]))
+    console.print(f"{labels.labelled} new labels, {labels.cached} from the cache, "
+                  f"{labels.failed} failed, {labels.abstained} abstained "
+                  f"({labels.label_seconds:.0f} s with {labels.backend}): {by_value}")
+    result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
+    _step(f"3/5 train [{task_name}]")
     t = time.perf_counter()
-    trained = train_task(s, task, student="auto", seed=seed)
+    try:
+        result["train"] = train_task(s, task, student="auto", seed=seed)
+    except StudentError as exc:  # e.g. the sample held no positive: say so, go on
+        console.print(f"[yellow]no student for {task_name}:[/yellow] {exc}", highlight=False)
+        return result
     _load(s)
     timings[f"train {task_name}"] = time.perf_counter() - t
-    console.print(str(trained))
-    _step(f"4/4 classify [{task_name}]")
+    console.print(str(result["train"]), highlight=False)
+    _step(f"4/5 classify [{task_name}]")
     t = time.perf_counter()
-    classified = classify_task(s, task)
+    result["classify"] = classify_task(s, task)
     _load(s)
     timings[f"classify {task_name}"] = time.perf_counter() - t
-    console.print(str(classified))
-    return {"labels": labels, "train": trained, "classify": classified}
+    console.print(str(result["classify"]), highlight=False)
+    return result
+
+
+def _run_page_checks(s: Settings, timings: dict[str, float]) -> dict[str, Any]:
+    """The deceptive-pattern page detectors over the stored captures (one visit each)."""
+    from snarewatch.cli.deceptive_cmd import detect_stored
+
+    _step("5/5 page checks [deceptive patterns on the stored shop pages]")
+    t = time.perf_counter()
+    found = detect_stored(s)
+    _load(s)
+    timings["page checks"] = time.perf_counter() - t
+    console.print(f"{found['pages']:,} pages checked, {found['pages_with_findings']:,} with "
+                  f"findings, {found['findings']:,} findings, {found['failed']} failed")
+    return found
 
 
 def _summary(s: Settings, figures: dict[str, Any], timings: dict[str, float]) -> None:
@@ -136,8 +200,8 @@ def _score_against_truth(s: Settings) -> dict[str, str]:
     wildlife_paths = {ad["url"] for ad in truth["ads"] if ad["is_wildlife"]}
     rows = query_records(s.db_path, """
         SELECT a.url, coalesce(p.positive, false) AS flagged
-        FROM ads a LEFT JOIN current_predictions p ON p.item_id = a.ad_id AND p.task = 'wildlife'""")
-    from urllib.parse import urlsplit
+        FROM ads a
+        LEFT JOIN current_predictions p ON p.item_id = a.ad_id AND p.task = 'wildlife'""")
 
     tp = fp = fn = 0
     for row in rows:
@@ -149,4 +213,19 @@ def _score_against_truth(s: Settings) -> dict[str, str]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"wildlife flags vs ground truth": f"precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f}"}
+    pages = _score_pages(s, truth)
+    return {"wildlife flags vs ground truth":
+            f"precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f}", **pages}
+
+
+def _score_pages(s: Settings, truth: dict[str, Any]) -> dict[str, str]:
+    """Shop pages with a page finding vs the shop pages with planted patterns."""
+    from snarewatch.store import query_records
+
+    planted = {p["path"] for p in truth["pages"] if p["patterns"]}
+    clean = set(truth["clean_pages"])
+    flagged = {urlsplit(r["url"]).path
+               for r in query_records(s.db_path, "SELECT DISTINCT url FROM page_findings")}
+    tp, fp = len(planted & flagged), len(clean & flagged)
+    return {"deceptive shop pages found": f"{tp} of {len(planted)}",
+            "clean shop pages flagged": f"{fp} of {len(clean)}"}

@@ -43,9 +43,10 @@ def register(app: typer.Typer) -> None:
             "--format", "-f", help="How to print the summary of what was written."
         )] = OutputFormat.table,
     ) -> None:
-        """Write an HTML report: flags by site, category and time, prices, sellers, repost
-        clusters, deceptive patterns by site, model cards, the budget curve and the confusion
-        matrix of the latest gold evaluation.
+        """Write one offline HTML report of the findings, with plots.
+
+        Flags by site, category and time, prices, sellers, repost clusters, deceptive patterns
+        by site, model cards, the budget curve and the latest gold evaluation.
         """
         from snarewatch.report import build_report
 

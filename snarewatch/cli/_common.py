@@ -115,11 +115,12 @@ def iter_with_progress(items: Iterable[Any], total: int, description: str) -> It
             bar.advance(task)
 
 
-def run_app(app: typer.Typer | Callable[..., Any]) -> int:
-    """Run a Typer app, mapping SnarewatchError to a one-line message and exit status 1."""
+def run_app(app: typer.Typer | Callable[..., Any], args: Sequence[str] | None = None) -> int:
+    """Run a Typer app on `args` (default: the command line), mapping SnarewatchError to a
+    one-line message and exit status 1."""
     try:
         # Non-standalone click returns the command's value, or 1 after an Abort (Ctrl-C at a prompt).
-        rc = app(standalone_mode=False)  # type: ignore[call-arg]
+        rc = app(args=args, standalone_mode=False)  # type: ignore[call-arg]
     except SnarewatchError as exc:
         err_console.print(f"[bold red]error:[/bold red] {exc}", highlight=False)
         return 1

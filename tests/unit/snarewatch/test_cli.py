@@ -63,3 +63,33 @@ def test_import_then_sql_round_trip(tmp_path):
     assert refused.returncode == 1 and "DROP" in refused.stderr
     out = sw("sql", "select * from ads", "--out", "ads.parquet", cwd=tmp_path)
     assert out.returncode == 0 and (tmp_path / "ads.parquet").exists()
+
+
+def test_run_app_passes_on_exit_codes():
+    import typer
+
+    from snarewatch.cli._common import run_app
+    from snarewatch.errors import SnarewatchError
+
+    def app_with(body):  # a one-command app whose command runs `body`
+        app = typer.Typer()
+
+        @app.command()
+        def main() -> None:
+            body()
+
+        return app
+
+    def exit_3() -> None:
+        raise typer.Exit(3)
+
+    def fail() -> None:
+        raise SnarewatchError("no such task")
+
+    def interrupt() -> None:
+        raise KeyboardInterrupt
+
+    assert run_app(app_with(lambda: None), []) == 0
+    assert run_app(app_with(exit_3), []) == 3
+    assert run_app(app_with(fail), []) == 1
+    assert run_app(app_with(interrupt), []) in (1, 130)  # never 0: the work did not finish

@@ -179,14 +179,16 @@ def create_app(
         with connect_readonly(settings.db_path, timeout_s=2.0) as conn:
             rows = _rows(
                 conn.execute(
-                    "SELECT task, item_id, item_kind, site, url, text, label, score, threshold, model_id "
+                    "SELECT task, item_id, item_kind, site, url, text, label, score, threshold, "
+                    "model_id "
                     f"FROM findings WHERE url IN ({marks}) ORDER BY score DESC LIMIT 500",
                     variants,
                 )
             )
             pages = _rows(
                 conn.execute(
-                    f"SELECT * FROM page_findings WHERE url IN ({marks}) ORDER BY score DESC LIMIT 500",
+                    f"SELECT * FROM page_findings WHERE url IN ({marks}) "
+                    "ORDER BY score DESC LIMIT 500",
                     variants,
                 )
             )

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  adMarkText, badgeText, buildClassifyRequest, buildFeedback, debounce, hasArea, isAdLink, isAdPage,
-  isMeaningfulText, isShownStyle, normalizeText, popupEntries, prettyLabel, scanKey, tooltipLines,
-  wrongButtonText,
+  adMarkText, badgeText, buildClassifyRequest, buildFeedback, debounce, declaredTitle, hasArea,
+  isAdLink, isAdPage, isMeaningfulText, isShownStyle, isTitleHeading, normalizeText, popupEntries,
+  prettyLabel, scanKey, tooltipLines, wrongButtonText,
 } from "../src/lib/core.js";
 
 const flag = {
@@ -54,6 +54,23 @@ test("scanKey changes when text or a checkbox changes, not otherwise", () => {
   assert.equal(scanKey("http://x/", a), scanKey("http://x/", structuredClone(a)));
   assert.notEqual(scanKey("http://x/", a), scanKey("http://x/", b));
   assert.notEqual(scanKey("http://x/", a), scanKey("http://y/", a));
+});
+
+test("scanKey ignores digits only: a ticking countdown is not a new page", () => {
+  const tick = (t) => [{ kind: "ui_element", text: `Sale ends in ${t}` }];
+  assert.equal(scanKey("http://x/", tick("14:59")), scanKey("http://x/", tick("14:58")));
+  assert.notEqual(scanKey("http://x/", tick("14:59")), scanKey("http://x/", tick("ended")));
+});
+
+test("the declared title finds an ad's heading whatever its tag", () => {
+  assert.equal(declaredTitle("Pangolin scales 10g", "ignored | Site"), "Pangolin scales 10g");
+  assert.equal(declaredTitle(null, "Pangolin scales 10g | Medicine | Tradepost"), "Pangolin scales 10g");
+  assert.equal(declaredTitle("", "Rhino horn – Shop"), "Rhino horn");
+  assert.equal(isTitleHeading("  Pangolin scales\n10g ", "pangolin scales 10g"), true);
+  assert.equal(isTitleHeading("Pangolin scales 10g NZ$ 90", "Pangolin scales 10g"), true);
+  assert.equal(isTitleHeading("Similar ads", "Pangolin scales 10g"), false);
+  assert.equal(isTitleHeading("ab", "ab"), false);
+  assert.equal(isTitleHeading("Anything", ""), false);
 });
 
 test("tooltip and marks say type, why and score", () => {

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 WILDLIFE = [
-    ("Antique carved elephant ivory bangle", "Old Chinese ivory, heavy, natural cracks.", "wildlife_product"),
+    ("Antique carved elephant ivory bangle", "Old Chinese ivory, heavy, natural cracks.",
+     "wildlife_product"),
     ("Ivory netsuke figure, hand carved", "Genuine elephant ivory, signed.", "wildlife_product"),
     ("Raw ivory tusk piece 2kg", "White gold, discreet shipping.", "wildlife_product"),
     ("Ivory chopsticks set, vintage", "Real ivory, yellowed with age.", "wildlife_product"),

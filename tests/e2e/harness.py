@@ -30,39 +30,58 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def train_store(data_dir: Path) -> dict[str, str]:
-    """Land the fixture labels as human labels, train a tfidf student per task; returns model ids."""
+def train_store(
+    data_dir: Path, site: str, shop_pages: tuple[str, ...] | None = None
+) -> dict[str, str]:
+    """Land labelled items as human labels and train a tfidf student per task; returns model ids.
+
+    The labels: the hand-written fixture set plus the demo site's ground truth for every page the
+    tests do not visit (`demo_training`), served from `site`; `shop_pages` replaces the shop
+    pages whose elements train deceptive-ui.
+    """
+    from demo_training import TRAIN_SHOP_PAGES, ad_examples, element_examples, listing_ad_ids
+    from fixture_labels import DECEPTIVE_UI, WILDLIFE
+
     from classifiers.train import train_task
     from snarewatch.config import Settings
-    from snarewatch.schema import Ad, Element, Label, stable_id
+    from snarewatch.schema import Ad, Element, ItemKind, Label, stable_id
     from snarewatch.store import Landing, load_pending
-
-    from fixture_labels import DECEPTIVE_UI, WILDLIFE
 
     settings = Settings(data_dir=data_dir)
     landing = Landing(settings.landing_dir)
     ads, elements, labels = [], [], []
+
+    def label(task: str, item_id: str, kind: ItemKind, value: str) -> Label:
+        return Label(label_id=stable_id("e2e-label", item_id), task=task, item_id=item_id,
+                     item_kind=kind, value=value, source="human:fixture")
+
     for i, (title, desc, value) in enumerate(WILDLIFE):
         ad_id = stable_id("e2e-ad", i)
         ads.append(Ad(ad_id=ad_id, site="fixture", url=f"http://fixture.test/ad/{i}",
                       source="import", title=title, description=desc))
-        labels.append(Label(label_id=stable_id("e2e-label", ad_id), task="wildlife", item_id=ad_id,
-                            item_kind="ad", value=value, source="human:fixture"))
-    for i, (text, value) in enumerate(DECEPTIVE_UI):
+        labels.append(label("wildlife", ad_id, "ad", value))
+    for truth, value in ad_examples(listing_ad_ids(site)):
+        ad_id = stable_id("e2e-demo-ad", truth["id"])
+        ads.append(Ad(ad_id=ad_id, site="demo", url=site + truth["url"], source="import",
+                      title=truth["title"], description=truth["description"]))
+        labels.append(label("wildlife", ad_id, "ad", value))
+    examples = [(f"http://fixture.test/shop/{i % 8}", text, value)
+                for i, (text, value) in enumerate(DECEPTIVE_UI)]
+    examples += [(site + path, text, value)
+                 for path, text, value in element_examples(site, shop_pages or TRAIN_SHOP_PAGES)]
+    for i, (url, text, value) in enumerate(examples):
         element_id = stable_id("e2e-el", i)
         # Spread over pages: training cross-validates grouped by page.
         elements.append(Element(element_id=element_id, site="fixture", source="import", text=text,
-                                url=f"http://fixture.test/shop/{i % 8}"))
-        labels.append(Label(label_id=stable_id("e2e-label", element_id), task="deceptive-ui",
-                            item_id=element_id, item_kind="ui_element", value=value,
-                            source="human:fixture"))
+                                url=url))
+        labels.append(label("deceptive-ui", element_id, "ui_element", value))
     landing.write(ads)
     landing.write(elements)
     landing.write(labels)
     load_pending(settings.db_path, settings.landing_dir)
     ids = {}
     for task in ("wildlife", "deceptive-ui"):
-        result = train_task(settings, task, student="tfidf", folds=3)
+        result = train_task(settings, task, student="tfidf", folds=2)
         load_pending(settings.db_path, settings.landing_dir)
         ids[task] = result.model.model_id
     return ids
@@ -148,7 +167,8 @@ class Browser:
             """async (url) => {
                  const all = await chrome.storage.session.get(null);
                  for (const [key, state] of Object.entries(all)) {
-                   if (key.startsWith('tab:') && state && state.url === url) return [Number(key.slice(4)), state];
+                   if (key.startsWith('tab:') && state && state.url === url)
+                     return [Number(key.slice(4)), state];
                  }
                  return null;
                }""", url)
@@ -183,7 +203,8 @@ def wait_scanned(page: Any, timeout_ms: int = 20_000) -> int:
     error = page.evaluate("() => document.documentElement.getAttribute('data-snarewatch-error')")
     if error:
         raise AssertionError(f"the extension reported: {error}")
-    return int(page.evaluate("() => document.documentElement.getAttribute('data-snarewatch-scanned')"))
+    return int(page.evaluate(
+        "() => document.documentElement.getAttribute('data-snarewatch-scanned')"))
 
 
 def flagged(page: Any) -> list[dict[str, str]]:
@@ -192,3 +213,30 @@ def flagged(page: Any) -> list[dict[str, str]]:
         """() => [...document.querySelectorAll('[data-snarewatch-flag]')].map(el => ({
              tag: el.tagName.toLowerCase(), label: el.getAttribute('data-snarewatch-flag'),
              task: el.getAttribute('data-snarewatch-task'), text: el.innerText }))""")
+
+
+def flag_near(page: Any, selector: str) -> dict[str, str] | None:
+    """The flag on the element at `selector`, on an element inside it, or on one around it."""
+    return page.evaluate(
+        """(sel) => {
+             const el = document.querySelector(sel);
+             if (!el) return null;
+             const hit = el.closest('[data-snarewatch-flag]')
+               || el.querySelector('[data-snarewatch-flag]');
+             return hit && { label: hit.getAttribute('data-snarewatch-flag'),
+                             task: hit.getAttribute('data-snarewatch-task'), text: hit.innerText };
+           }""", selector)
+
+
+def ad_marks(page: Any) -> dict[str, str | None]:
+    """Ad id -> task of the flag on its card (None when unflagged), for every ad link on a page."""
+    pairs = page.evaluate(
+        """() => [...document.querySelectorAll('a[href*="/ad/"]')].map(a => {
+             const flag = a.closest('[data-snarewatch-flag]');
+             return [new URL(a.href).pathname.split('/')[2],
+                     flag ? flag.getAttribute('data-snarewatch-task') : null];
+           })""")
+    marks: dict[str, str | None] = {}
+    for ad_id, task in pairs:
+        marks[ad_id] = marks.get(ad_id) or task
+    return marks

@@ -1,13 +1,18 @@
-"""The extension in real Chromium against `snarewatch serve` and a local shop (Playwright)."""
+"""The extension in real Chromium against `snarewatch serve` and the demo marketplace (Playwright).
+
+The students were trained without any page visited here (`demo_training`), so the flags checked
+against the demo site's ground truth are predictions on unseen pages.
+"""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-
+from demo_training import TEST_ACTIVITY_PAGE, TEST_CLEAN_PAGES, TEST_DECEPTIVE_PAGES, TEST_LISTINGS
 from fixture_site import XSS_TITLE
-from harness import flagged, wait_scanned
+from harness import ad_marks, flag_near, flagged, wait_scanned
+
 from snarewatch.api_auth import EXTENSION_ORIGIN
 from snarewatch.store import query_records
 
@@ -22,15 +27,22 @@ def page(browser):
     p.close()
 
 
-def test_deceptive_shop_page_is_highlighted(page, site):
-    page.goto(f"{site}/shop/deals")
-    assert wait_scanned(page) > 0
-    flags = {f["text"]: f for f in flagged(page)}
-    assert "Only 2 left in stock - order soon!" in flags
-    assert flags["Only 2 left in stock - order soon!"]["task"] == "deceptive-ui"
-    assert "Add to cart" not in flags and "Product details" not in flags
-    # Hovering shows the tooltip: type, why, score.
-    page.hover("text=Only 2 left in stock - order soon!")
+def test_planted_deceptive_patterns_are_highlighted(page, site, truth):
+    for path in TEST_DECEPTIVE_PAGES:
+        page.goto(site + path)
+        assert wait_scanned(page) > 0, path
+        (pattern,) = truth["pages"][path]["patterns"]
+        flag = flag_near(page, pattern["selector"])
+        assert flag is not None and flag["task"] == "deceptive-ui", (path, flagged(page))
+        assert pattern["text"] in flag["text"]
+        # Nothing else on the page is flagged: the product text, buttons and navigation stay clean.
+        assert all(pattern["text"] in f["text"] for f in flagged(page)), (path, flagged(page))
+
+
+def test_the_tooltip_says_type_why_and_score(page, site, truth):
+    page.goto(f"{site}/shop/wireless-earbuds")
+    wait_scanned(page)
+    page.hover("#stock-alert")
     tip = page.evaluate("""() => {
         const host = document.querySelector('[data-snarewatch-ui=tooltip]');
         const box = host && host.shadowRoot.querySelector('.tip');
@@ -38,38 +50,78 @@ def test_deceptive_shop_page_is_highlighted(page, site):
     assert tip is not None and "Deceptive pattern" in tip and "Score:" in tip and "Why:" in tip
 
 
-def test_clean_page_has_no_highlights(page, site):
-    page.goto(f"{site}/shop/clean")
-    assert wait_scanned(page) == 0
-    assert flagged(page) == []
+def test_clean_shop_pages_have_no_highlights(page, site, truth, browser):
+    for path in TEST_CLEAN_PAGES:
+        assert truth["pages"][path]["patterns"] == []
+        page.goto(site + path)
+        assert wait_scanned(page) == 0, (path, flagged(page))
+        assert flagged(page) == []
+        _, state = browser.tab_state(page.url)
+        assert state["flags"] == [] and state["error"] is None
 
 
-def test_wildlife_ads_are_marked_on_listings_and_ad_pages(page, site):
-    page.goto(f"{site}/category/curios")
+def test_a_notification_the_page_script_rewrites_is_rescanned(page, site):
+    # The demo shop's script shows a made-up "X from Y just bought this" toast and rewrites it
+    # every 8 s: the content script must rescan on DOM changes and flag the new text.
+    page.goto(site + TEST_ACTIVITY_PAGE)
     wait_scanned(page)
-    ads = [f for f in flagged(page) if f["task"] == "wildlife"]
-    texts = " ".join(f["text"] for f in ads)
-    assert "Antique ivory bangle" in texts and "Pangolin scales" in texts
-    assert "bicycle" not in texts
-    marks = page.locator("[data-snarewatch-ui=mark]")
-    assert marks.count() == len(ads)
-    page.goto(f"{site}/ad/1/item")
+    page.wait_for_function(
+        "() => document.querySelector('#activity-toast[data-snarewatch-flag]') !== null",
+        timeout=20_000)
+    first = page.inner_text("#activity-toast")
+    assert "just bought this" in first
+    page.wait_for_function(
+        """(first) => {
+             const el = document.querySelector('#activity-toast');
+             return el.innerText !== first
+               && el.getAttribute('data-snarewatch-flag') === 'activity_notification'
+               && el.getAttribute('data-snarewatch-task') === 'deceptive-ui';
+           }""", arg=first, timeout=30_000)
+
+
+def test_wildlife_ads_are_marked_on_listings(page, site, truth):
+    for path in TEST_LISTINGS:
+        page.goto(site + path)
+        wait_scanned(page)
+        marks = ad_marks(page)
+        wildlife = {i for i in marks if truth["ads"][i]["is_wildlife"]}
+        marked = {i for i, task in marks.items() if task == "wildlife"}
+        assert wildlife, path
+        # Unseen ads: allow the student a miss or a false mark, not a systematic failure.
+        assert len(marked & wildlife) >= 0.8 * len(wildlife), (path, wildlife - marked)
+        assert len(marked - wildlife) <= 0.2 * max(len(marked), 1), (path, marked - wildlife)
+        # Each flagged card carries one visible mark.
+        n_cards = page.locator(".snarewatch-ad").count()
+        assert page.locator("[data-snarewatch-ui=mark]").count() == n_cards >= len(marked)
+
+
+@pytest.mark.parametrize("layout", [0, 1, 2])
+def test_ad_pages_flag_wildlife_and_leave_others(page, site, truth, layout):
+    marks: dict[str, str | None] = {}
+    for path in TEST_LISTINGS:
+        page.goto(site + path)
+        wait_scanned(page)
+        marks.update(ad_marks(page))
+    ads = {i: truth["ads"][i] for i in marks if truth["ads"][i]["layout"] == layout}
+    wild = next(i for i, ad in ads.items() if ad["is_wildlife"] and marks[i] == "wildlife")
+    plain = next(i for i, ad in ads.items() if not ad["is_wildlife"] and marks[i] is None)
+    # Every ad of the listing, whichever of the site's three layouts (h1, h2, microdata) it uses.
+    page.goto(site + truth["ads"][wild]["url"])
     wait_scanned(page)
-    assert any(f["task"] == "wildlife" and f["tag"] == "h1" for f in flagged(page))
-    page.goto(f"{site}/ad/2/item")
+    title = truth["ads"][wild]["title"]
+    own = [f for f in flagged(page)
+           if f["task"] == "wildlife" and f["tag"] in ("h1", "h2") and title in f["text"]]
+    assert own and own[0]["label"] == "wildlife_product", flagged(page)
+    page.goto(site + truth["ads"][plain]["url"])
     wait_scanned(page)
-    assert not any(f["task"] == "wildlife" for f in flagged(page))
+    # (Cards of similar ads below may be marked: only the ad itself must not be.)
+    title = truth["ads"][plain]["title"]
+    assert not [f for f in flagged(page)
+                if f["task"] == "wildlife" and f["tag"] in ("h1", "h2") and title in f["text"]]
 
 
-def test_text_added_later_is_scanned(page, site):
-    page.goto(f"{site}/shop/late")
-    wait_scanned(page)
-    page.wait_for_selector("[data-snarewatch-flag]", timeout=15_000)
-    assert [f["text"] for f in flagged(page)] == ["Only 3 left - order soon"]
-
-
-def test_script_payload_in_an_ad_title_stays_inert_text(page, site, browser):
-    page.goto(f"{site}/category/curios")
+def test_script_payload_in_an_ad_title_stays_inert_text(page, hostile_site, browser):
+    page.goto(f"{hostile_site}/category/curios")
     wait_scanned(page)
     card = page.locator("li.card", has_text="window.__pwned")
     assert card.get_attribute("data-snarewatch-task") == "wildlife"
@@ -89,14 +141,16 @@ def test_script_payload_in_an_ad_title_stays_inert_text(page, site, browser):
     popup.close()
 
 
-def test_feedback_from_the_popup_is_stored_as_a_human_label(page, site, browser, server):
-    page.goto(f"{site}/shop/deals")
+def test_feedback_from_the_popup_is_stored_as_a_human_label(page, site, browser, server, truth):
+    path = "/shop/desk-lamp"
+    page.goto(site + path)
     wait_scanned(page)
+    (pattern,) = truth["pages"][path]["patterns"]
     tab_id, state = browser.tab_state(page.url)
-    target = next(f for f in state["flags"] if f["text"] == "Only 2 left in stock - order soon!")
+    target = next(f for f in state["flags"] if f["text"] == pattern["text"])
     popup = browser.context.new_page()
     popup.goto(f"chrome-extension://{browser.extension_id}/popup.html?tab={tab_id}")
-    item = popup.locator("li.flag", has_text="Only 2 left in stock - order soon!")
+    item = popup.locator("li.flag", has_text=pattern["text"])
     item.get_by_role("button", name="Not deceptive").click()
     popup.wait_for_function("() => document.querySelector('li.flag.saved') !== null")
     popup.close()
@@ -104,34 +158,43 @@ def test_feedback_from_the_popup_is_stored_as_a_human_label(page, site, browser,
     rows: list = []
     deadline = time.monotonic() + 30
     while not rows and time.monotonic() < deadline:
-        rows = query_records(db, "SELECT * FROM current_labels WHERE item_id = ?", [target["item_id"]])
+        rows = query_records(db, "SELECT * FROM current_labels WHERE item_id = ?",
+                             [target["item_id"]])
         time.sleep(0.2)
     assert rows and rows[0]["source"] == "human:extension"
     assert rows[0]["value"] == "not_dark_pattern" and rows[0]["task"] == "deceptive-ui"
-    (item_row,) = query_records(db, "SELECT text FROM items WHERE item_id = ?", [target["item_id"]])
-    assert item_row["text"] == "Only 2 left in stock - order soon!"
+    (item_row,) = query_records(db, "SELECT text, url FROM items WHERE item_id = ?",
+                                [target["item_id"]])
+    assert item_row["text"] == pattern["text"] and item_row["url"] == site + path
 
 
 def test_requests_without_the_token_are_refused(server):
     with server.client(token=False) as c:
         assert c.get("/v1/health").status_code == 401
         assert c.post("/v1/classify", json={"url": "http://x/", "elements": []}).status_code == 401
+        assert c.post("/v1/feedback", json={}).status_code == 401
+        assert c.get("/v1/findings", params={"url": "http://x/"}).status_code == 401
+    with server.client() as c:
+        c.headers["Authorization"] = "Bearer wrong-token"
+        assert c.get("/v1/health").status_code == 401
     with server.client() as c:
         assert c.get("/v1/health").status_code == 200
 
 
 def test_web_pages_cannot_call_the_api(page, site, server):
-    page.goto(f"{site}/shop/clean")
+    page.goto(f"{site}{TEST_CLEAN_PAGES[0]}")
     result = page.evaluate(
         """async ([url, token]) => {
              try {
-               const r = await fetch(url + '/v1/health', {headers: {Authorization: 'Bearer ' + token}});
+               const headers = {Authorization: 'Bearer ' + token};
+               const r = await fetch(url + '/v1/health', {headers});
                return 'status ' + r.status;
              } catch (e) { return 'blocked'; }
            }""", [server.url, server.token])
     assert result == "blocked"
     with server.client() as c:
-        pre = c.options("/v1/classify", headers={"Origin": site, "Access-Control-Request-Method": "POST"})
+        pre = c.options("/v1/classify",
+                        headers={"Origin": site, "Access-Control-Request-Method": "POST"})
         assert pre.status_code == 403 and "access-control-allow-origin" not in pre.headers
         ok = c.options("/v1/classify", headers={"Origin": EXTENSION_ORIGIN,
                                                  "Access-Control-Request-Method": "POST"})

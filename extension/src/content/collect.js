@@ -1,7 +1,7 @@
 // Collects the visible text elements of a page (with box and style) and its ads.
 import {
-  AD_PATH, MAX_AD_TEXT, MAX_ELEMENTS, SKIP_TAGS, hasArea, isAdLink, isAdPage, isMeaningfulText,
-  isShownStyle, normalizeText,
+  AD_PATH, MAX_AD_TEXT, MAX_ELEMENTS, SKIP_TAGS, declaredTitle, hasArea, isAdLink, isAdPage,
+  isMeaningfulText, isShownStyle, isTitleHeading, normalizeText,
 } from "../lib/core.js";
 
 /** Marks the extension's own nodes, which are never collected or observed. */
@@ -9,6 +9,9 @@ export const UI_ATTR = "data-snarewatch-ui";
 
 const INTERACTIVE = new Set(["BUTTON", "A", "LABEL", "SUMMARY", "OPTION"]);
 const CARD_SELECTOR = "[data-ad-id], article, li, [itemtype], .card, .ad, .listing, .item, tr";
+// Marketplaces put an ad's title in an h1, an h2, or a microdata name, and its text in many places.
+const TITLE_SELECTOR = 'h1, h2, h3, [itemprop="name"]';
+const DESCRIPTION_SELECTOR = '[itemprop="description"], .description, #description, [class*="desc"]';
 
 function ownText(el) {
   let text = "";
@@ -18,7 +21,13 @@ function ownText(el) {
 
 function visibleText(el) {
   // innerText honours CSS (hidden children, line breaks); textContent is the fallback off-layout.
-  return el.innerText ?? el.textContent ?? "";
+  let text = el.innerText ?? el.textContent ?? "";
+  // Our own marks (on flagged ad cards) are not the page's text.
+  for (const ui of el.querySelectorAll(`[${UI_ATTR}]`)) {
+    const own = ui.innerText ?? ui.textContent ?? "";
+    if (own) text = text.replace(own, "");
+  }
+  return text;
 }
 
 function describe(el, win, id, kind, text) {
@@ -55,14 +64,33 @@ function inputText(input) {
   return label ? visibleText(label) : input.getAttribute("aria-label") || input.value || "";
 }
 
+/** The element holding the ad's title on an ad page: the heading matching the declared title. */
+function adTitle(doc, win) {
+  const og = doc.querySelector('meta[property="og:title"]');
+  const declared = declaredTitle(og ? og.getAttribute("content") : "", doc.title);
+  const shown = [...doc.querySelectorAll(TITLE_SELECTOR)]
+    .filter((el) => !el.closest(`[${UI_ATTR}]`) && isShown(el, win));
+  return shown.find((el) => isTitleHeading(visibleText(el), declared))
+    || shown.find((el) => el.tagName === "H1") || null;
+}
+
+/** The ad's description text: a shown description element, else the page's meta description. */
+function adDescription(doc, win, title) {
+  for (const el of doc.querySelectorAll(DESCRIPTION_SELECTOR)) {
+    if (el.contains(title) || title.contains(el) || el.closest(`[${UI_ATTR}]`)) continue;
+    if (isShown(el, win)) return visibleText(el);
+  }
+  const meta = doc.querySelector('meta[name="description"], meta[property="og:description"]');
+  return meta ? meta.getAttribute("content") || "" : "";
+}
+
 /** Ads on the page: the page itself if it is an ad, and cards linking to ads on listings. */
 export function collectAds(doc, win, pageUrl, next) {
   const found = [];
   if (isAdPage(pageUrl)) {
-    const title = doc.querySelector("h1");
-    if (title && isShown(title, win)) {
-      const desc = doc.querySelector('[itemprop="description"], .description, #description');
-      const text = normalizeText(`${visibleText(title)}\n${desc ? visibleText(desc) : ""}`, MAX_AD_TEXT);
+    const title = adTitle(doc, win);
+    if (title) {
+      const text = normalizeText(`${visibleText(title)}\n${adDescription(doc, win, title)}`, MAX_AD_TEXT);
       if (isMeaningfulText(text)) {
         found.push({ el: title, data: { ...describe(title, win, next(), "ad", text), href: pageUrl } });
       }

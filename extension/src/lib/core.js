@@ -62,6 +62,21 @@ export function isAdPage(pageUrl) {
   }
 }
 
+/** The title a page declares for itself: og:title, else the document title up to " | ". */
+export function declaredTitle(ogTitle, docTitle) {
+  const og = normalizeText(ogTitle);
+  if (og) return og;
+  return normalizeText(normalizeText(docTitle).split(/\s+[|–—·]\s+/)[0]);
+}
+
+/** True if a heading's text is the declared title (either may carry extra words at the end). */
+export function isTitleHeading(text, declared) {
+  const a = normalizeText(text).toLowerCase();
+  const b = normalizeText(declared).toLowerCase();
+  if (a.length < 3 || b.length < 3) return false;
+  return a === b || b.startsWith(a) || a.startsWith(b);
+}
+
 /** The body POST /v1/classify expects. */
 export function buildClassifyRequest(url, elements, tasks) {
   const body = { url, elements: elements.slice(0, MAX_ELEMENTS) };
@@ -79,7 +94,11 @@ export function scanKey(url, elements) {
     }
   };
   feed(url);
-  for (const e of elements) feed(`\u0001${e.kind}\u0002${e.text}\u0003${e.checked ?? ""}`);
+  // Digits are folded: a ticking countdown or a changing count ("Only 7 left") does not change
+  // what the students say, so it must not send the page again every second.
+  for (const e of elements) {
+    feed(`\u0001${e.kind}\u0002${String(e.text).replace(/\d/g, "0")}\u0003${e.checked ?? ""}`);
+  }
   return `${elements.length}:${hash.toString(16)}`;
 }
 

@@ -14,11 +14,15 @@ AD_LABEL = re.compile(
     r"paid(?: content)?)\s*[:.·]?\s*$",
     re.I,
 )
+# Ad destinations anywhere: ad-network hosts, click trackers, paid-traffic parameters.
 AD_HREF = re.compile(
-    r"(?:[?&](?:utm_|aff(?:iliate)?|ref|adid|gclid)|/(?:ad|ads|aff|sponsored|promo)"
-    r"(?:/|$|\?)|doubleclick|adclick|adserv)",
+    r"(?:[?&](?:aff(?:iliate)?|adid|gclid|fbclid_ad)=|[?&]utm_medium=(?:cpc|ppc|paid|display)"
+    r"|/(?:aff|sponsored|promo|adclick|aclk)(?:/|$|\?)|doubleclick|adclick|adserv)",
     re.I,
 )
+# `/ad/…` and `/ads/…` are ad servers only on another host: on a classifieds site they are the
+# listings themselves.
+AD_PATH_OFF_SITE = re.compile(r"/(?:ad|ads)(?:/|$|\?)", re.I)
 # An "Ad" label smaller than this (px) next to content in normal type hides the disclosure.
 TINY_LABEL_PX = 10.0
 
@@ -41,7 +45,7 @@ def detect_disguised_ads(visits: PageVisits) -> list[Detection]:
         if el.get("tag") != "a" or not href or AD_LABEL.match(text_of(el)):
             continue
         off_site = bool(_host(href)) and _host(href) != page_host
-        if not (AD_HREF.search(href) or off_site):
+        if not (AD_HREF.search(href) or (off_site and AD_PATH_OFF_SITE.search(href))):
             continue
         label = next((lb for lb in labels if contains(el, lb) or _adjacent(lb, el)), None)
         if label is not None and float(label.get("font_size") or 0) > TINY_LABEL_PX:

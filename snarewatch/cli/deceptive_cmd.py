@@ -253,8 +253,13 @@ def detect_stored(
     limit: int | None = None,
     force: bool = False,
     batch: int = 200,
+    student: bool = True,
 ) -> dict[str, Any]:
-    """Detect patterns on stored captures (single visits); returns counts for the summary."""
+    """Detect patterns on stored captures (single visits); returns counts for the summary.
+
+    With `student=False` only the page detectors run, even when a deceptive-ui student is
+    promoted: their findings are checks, not predictions.
+    """
     from classifiers.deceptive import annotate, audit_visits
     from snarewatch.store import Blobs, Landing, load_pending, query_records
 
@@ -271,7 +276,7 @@ def detect_stored(
         r["capture_id"]
         for r in query_records(s.db_path, sql + (f" LIMIT {int(limit)}" if limit else ""), params)
     ]
-    student, model_id, note = _load_student(s)
+    model, model_id, note = _load_student(s) if student else (None, None, None)
     blobs, landing = Blobs(s.blobs_dir), Landing(s.landing_dir)
     by_type: dict[tuple[str, str], int] = {}
     pages = with_findings = n_findings = failed = 0
@@ -282,7 +287,7 @@ def detect_stored(
             for cid, (visits, element_ids) in _stored_visits(s, ids[start : start + batch]).items():
                 pages += 1
                 try:
-                    found = audit_visits(visits, student, model_id=model_id, include_cleared=False)
+                    found = audit_visits(visits, model, model_id=model_id, include_cleared=False)
                     annotated = (
                         blobs.put(annotate(visits.screenshot_png, found))
                         if found and visits.screenshot_png
@@ -405,6 +410,9 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(
             False, "--force", help="Also captures that already have findings."
         ),
+        no_student: bool = typer.Option(
+            False, "--no-student", help="Page detectors only, even when a student is promoted."
+        ),
         fmt: OutputFormat = typer.Option(
             OutputFormat.table, "--format", "-f", help="Output format."
         ),
@@ -414,7 +422,8 @@ def register(app: typer.Typer) -> None:
         The promoted deceptive-ui text student joins in when there is one. Writes PageFinding
         records and annotated screenshots.
         """
-        summary = detect_stored(settings(), site=site, limit=limit, force=force)
+        summary = detect_stored(settings(), site=site, limit=limit, force=force,
+                                student=not no_student)
         if fmt is OutputFormat.json:
             sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
             return

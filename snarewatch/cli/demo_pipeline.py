@@ -154,7 +154,9 @@ def _run_page_checks(s: Settings, timings: dict[str, float]) -> dict[str, Any]:
 
     _step("5/5 page checks [deceptive patterns on the stored shop pages]")
     t = time.perf_counter()
-    found = detect_stored(s)
+    # Detectors only: their findings are checks with evidence; the student's flags are scored
+    # separately in the summary.
+    found = detect_stored(s, student=False)
     _load(s)
     timings["page checks"] = time.perf_counter() - t
     console.print(f"{found['pages']:,} pages checked, {found['pages_with_findings']:,} with "
@@ -224,8 +226,17 @@ def _score_pages(s: Settings, truth: dict[str, Any]) -> dict[str, str]:
 
     planted = {p["path"] for p in truth["pages"] if p["patterns"]}
     clean = set(truth["clean_pages"])
-    flagged = {urlsplit(r["url"]).path
+    checked = {urlsplit(r["url"]).path
                for r in query_records(s.db_path, "SELECT DISTINCT url FROM page_findings")}
-    tp, fp = len(planted & flagged), len(clean & flagged)
-    return {"deceptive shop pages found": f"{tp} of {len(planted)}",
-            "clean shop pages flagged": f"{fp} of {len(clean)}"}
+    predicted = {urlsplit(r["url"]).path for r in query_records(s.db_path, """
+        SELECT DISTINCT e.url FROM current_predictions p JOIN ui_elements e
+        ON e.element_id = p.item_id WHERE p.task = 'deceptive-ui' AND p.positive""")}
+    return {
+        "page checks: deceptive shop pages found":
+            f"{len(planted & checked)} of {len(planted)}",
+        "page checks: clean shop pages flagged": f"{len(clean & checked)} of {len(clean)}",
+        "deceptive-ui student: deceptive shop pages flagged":
+            f"{len(planted & predicted)} of {len(planted)}",
+        "deceptive-ui student: clean shop pages flagged":
+            f"{len(clean & predicted)} of {len(clean)}",
+    }

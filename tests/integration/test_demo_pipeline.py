@@ -59,4 +59,4 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
     assert counts["wp"] == 1600  # every ad classified, not just the labelled ones
     assert counts["pf"] > 0
     assert "wildlife flags vs ground truth" in out
-    assert "deceptive shop pages found" in out
+    assert "page checks: deceptive shop pages found" in out

@@ -43,6 +43,14 @@ def test_genuine_download_link_is_not_an_ad(el, visits):
     assert detect_disguised_ads(visits(("first", 0, els))) == []
 
 
+def test_classified_listings_and_plain_outbound_links_are_not_ads(el, visits):
+    els = [  # a marketplace's own `/ad/<id>` listings, and an ordinary link to another site
+        el("Canapé 3 places", tag="a", selector="#l1", href="https://shop.test/ad/2051094/canape"),
+        el("Our supplier", tag="a", selector="#l2", href="https://maker.example/about"),
+    ]
+    assert detect_disguised_ads(visits(("first", 0, els))) == []
+
+
 def test_clearly_labelled_ad_is_honest(el, visits):
     els = [
         el("Visit FastDL", tag="a", selector="#dl", href="https://ads.test/click", y=500),

@@ -42,6 +42,25 @@ def export_rows(db_path: Path, task: TaskSpec, *, only_llm: bool = True) -> list
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def export_uncertain(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
+    """The review queue: items whose label in force is an abstention, least sure first.
+
+    `llm_label` is the model's guess; `reason` says which threshold it missed.
+    """
+    sql = r"""
+    SELECT u.item_id, i.site, i.url, trim(regexp_replace(i.text, '\s+', ' ', 'g')) AS text,
+           u.guess AS llm_label, round(u.probability, 4) AS llm_probability, u.model AS llm_model,
+           NULL AS human_label, u.reason AS note
+    FROM uncertain_labels u JOIN items i USING (item_id)
+    WHERE u.task = $task AND i.item_kind = $kind
+    ORDER BY u.probability NULLS FIRST, u.item_id
+    """
+    with connect_readonly(db_path) as conn:
+        cursor = conn.execute(sql, {"task": task.name, "kind": task.item_kind})
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def write_export(rows: list[dict[str, Any]], path: Path) -> None:
     """Write rows as CSV (default) or JSON lines (`.jsonl`)."""
     path.parent.mkdir(parents=True, exist_ok=True)

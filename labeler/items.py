@@ -55,7 +55,11 @@ def _landing_labels(landing_dir: Path, task: str) -> list[dict[str, Any]]:
 
 
 def existing_labels(db_path: Path, landing_dir: Path, task: str) -> list[dict[str, Any]]:
-    """Every successful label of a task (stored or still in landing), oldest first."""
+    """Every answered label of a task (stored or still in landing), oldest first.
+
+    Abstentions are answers (the model's guess was just too unsure to use), so they are kept
+    for caching; failed calls are not.
+    """
     with connect_readonly(db_path) as conn:
         cursor = conn.execute(
             "SELECT task, item_id, value, probability, source, model, prompt_hash, error "
@@ -63,7 +67,7 @@ def existing_labels(db_path: Path, landing_dir: Path, task: str) -> list[dict[st
         names = [d[0] for d in cursor.description or []]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     rows += _landing_labels(landing_dir, task)
-    return [r for r in rows if r["error"] is None]
+    return [r for r in rows if r["error"] is None or str(r["error"]).startswith("abstain")]
 
 
 def positive_scores(db_path: Path, task: TaskSpec) -> dict[str, float]:
@@ -78,3 +82,18 @@ def positive_scores(db_path: Path, task: TaskSpec) -> dict[str, float]:
         ).fetchall()
     return {item: float(score) for item, score in rows}
 
+
+
+def human_labelled(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
+    """Items of the task's kind with a current human label (the seed / kNN pool), with fields."""
+    with connect_readonly(db_path) as conn:
+        rows = conn.execute(
+            "SELECT item_id, value FROM current_labels WHERE task = ? AND source LIKE 'human:%' "
+            "AND value IS NOT NULL", [task.name]).fetchall()
+    labels = {item: str(value) for item, value in rows if value in set(task.label_names)}
+    if not labels:
+        return []
+    items = load_items(db_path, task.item_kind, sorted(labels))
+    for item in items:
+        item["label"] = labels[item["item_id"]]
+    return items

@@ -11,18 +11,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from labeler.calibrate import Calibration
 from labeler.embed import embed_texts
 from labeler.items import existing_labels, load_items, positive_scores
+from labeler.knn import ExamplePool
 from labeler.llm import LLMBackend, make_backend
 from labeler.llm.base import Choice
 from labeler.prompts import build_prompt, prompt_hash
 from labeler.sampling import select
+from labeler.strategy import Strategy, decide, prompts_for
 from snarewatch.config import Settings
 from snarewatch.errors import ConfigError, LLMError
 from snarewatch.schema import Label, Run, Sample, stable_id, utcnow
@@ -32,6 +34,7 @@ from snarewatch.taskspec import TaskSpec
 log = logging.getLogger(__name__)
 
 FLUSH_EVERY = 25
+VARIANT_WINDOW = 16
 UNCERTAIN_BELOW = 0.7
 """LTS rewards a cluster for a positive label, or for any label the teacher was this unsure of."""
 
@@ -91,8 +94,21 @@ def _worst_case_cost(backend: LLMBackend, prompt: str) -> float:
             + backend.max_answer_tokens * backend.usd_per_1k_output) / 1000.0
 
 
-def _backend_params(backend: LLMBackend) -> dict[str, Any]:
-    return {"backend": type(backend).__name__, "temperature": 0}
+def _backend_params(backend: LLMBackend, strategy: Strategy | None = None) -> dict[str, Any]:
+    params: dict[str, Any] = {"backend": type(backend).__name__, "temperature": 0}
+    if strategy is not None and strategy.variants > 1:
+        params["variants"] = strategy.variants  # the prompts differ, but the answer is combined
+    return params
+
+
+@dataclass
+class Teaching:
+    """How the teacher is asked and when its answer is abstained (all optional)."""
+
+    strategy: Strategy = field(default_factory=Strategy)
+    pool: ExamplePool | None = None  # human-labelled examples for kNN few-shot
+    notes: dict[str, str] | None = None  # FuDD differential descriptions
+    calibration: Calibration | None = None  # per-label thresholds; None = never abstain
 
 
 class _Session:
@@ -100,12 +116,14 @@ class _Session:
 
     def __init__(self, settings: Settings, task: TaskSpec, backend: LLMBackend,
                  items: list[dict[str, Any]], summary: LabelSummary, max_cost: float | None,
-                 on_progress: Callable[..., None] | None) -> None:
+                 on_progress: Callable[..., None] | None, teaching: Teaching | None = None) -> None:
         self.settings, self.task, self.backend, self.items = settings, task, backend, items
         self.summary, self.max_cost, self.on_progress = summary, max_cost, on_progress
+        self.teaching = teaching or Teaching()
+        self.item_embeddings: np.ndarray | None = None  # set by the run when kNN needs them
         self.landing = Landing(settings.landing_dir)
         self.source = f"llm:{backend.name}"
-        self.params = _backend_params(backend)
+        self.params = _backend_params(backend, self.teaching.strategy)
         self.cache: dict[str, tuple[str | None, float | None]] = {}
         self.human: dict[str, str | None] = {}
         self.have: set[tuple[str, str]] = set()  # (item_id, prompt_hash) already stored
@@ -125,6 +143,12 @@ class _Session:
 
     def _record(self, item: dict[str, Any], phash: str, choice: Choice | None,
                 error: str | None) -> None:
+        cal = self.teaching.calibration
+        if choice is not None and error is None and cal is not None and \
+                cal.abstains(choice.label, choice.probability):
+            # The guess is kept (value) for the review queue; the marker keeps it out of training.
+            error = cal.reason(choice.probability, choice.label)
+            self.summary.abstained += 1
         label = Label(
             label_id=stable_id(self.task.name, item["item_id"], self.source, phash,
                                self.summary.run_id, time.time_ns()),
@@ -160,11 +184,23 @@ class _Session:
             return 1.0
         return 1.0 if probability is not None and probability < UNCERTAIN_BELOW else 0.0
 
-    def _call(self, prompt: str) -> tuple[Choice | None, str | None]:
-        try:
-            return self.backend.choose(prompt, self.task.label_names), None
-        except LLMError as exc:
-            return None, f"{type(exc).__name__}: {exc}"
+    def _prompts(self, idx: int) -> list[str]:
+        t = self.teaching
+        item = self.items[idx]
+        shots: list[tuple[str, str]] = []
+        if t.pool is not None and t.strategy.knn and self.item_embeddings is not None:
+            shots = t.pool.nearest(self.item_embeddings[idx], t.strategy.knn,
+                                   exclude_id=item["item_id"], exclude_text=self.task.render(item))
+        return prompts_for(self.task, item, t.strategy, notes=t.notes, shots=shots)
+
+    def _call_many(self, prompt_sets: list[list[str]]) -> list[tuple[Choice | None, str | None]]:
+        out: list[tuple[Choice | None, str | None]] = []
+        for outcome in decide(self.backend, self.task.label_names, prompt_sets):
+            if isinstance(outcome, LLMError):
+                out.append((None, f"{type(outcome).__name__}: {outcome}"))
+            else:
+                out.append((outcome, None))
+        return out
 
     def _settle(self, idx: int, phash: str, choice: Choice | None, error: str | None,
                 rewards: dict[int, float]) -> None:
@@ -177,7 +213,6 @@ class _Session:
             rewards[idx] = 0.0
         else:
             s.labelled += 1
-            s.abstained += choice.label is None
             s.cost_usd += choice.cost_usd
             s.tokens_in += choice.tokens_in
             s.tokens_out += choice.tokens_out
@@ -193,7 +228,7 @@ class _Session:
         if self.label_started is None:
             self.label_started = time.monotonic()
         rewards: dict[int, float] = {}
-        calls: list[tuple[int, str, str, float]] = []
+        calls: list[tuple[int, list[str], str, float]] = []
         s = self.summary
         for idx in indices:
             item = self.items[idx]
@@ -203,8 +238,8 @@ class _Session:
                 rewards[idx] = self._reward(self.human[item_id], 1.0)
                 self._progress()
                 continue
-            prompt = build_prompt(self.task, item)
-            phash = prompt_hash(prompt, self.backend.name, self.params)
+            prompts = self._prompts(idx)
+            phash = prompt_hash("\x1e".join(prompts), self.backend.name, self.params)
             if phash in self.cache:
                 value, prob = self.cache[phash]
                 s.cached += 1
@@ -215,27 +250,29 @@ class _Session:
                 rewards[idx] = self._reward(value, prob)
                 self._progress()
                 continue
-            calls.append((idx, prompt, phash, _worst_case_cost(self.backend, prompt)))
-        window = max(1, self.backend.concurrency)
-        with ThreadPoolExecutor(max_workers=window) as pool:
-            pos = 0
-            while pos < len(calls) and not s.stopped:
-                batch = []
-                for call in calls[pos:pos + window]:
-                    if self.max_cost is not None and \
-                            s.cost_usd + self.reserved + call[3] > self.max_cost:
-                        break
-                    self.reserved += call[3]
-                    batch.append(call)
-                if not batch:  # nothing in flight and the next call may not fit: stop here
-                    s.stopped = "max_cost"
+            worst = sum(_worst_case_cost(self.backend, p) for p in prompts)
+            calls.append((idx, prompts, phash, worst))
+        # Several variants per item are asked variant by variant over a window of items, so a
+        # local model re-reads each variant's shared prefix once per window, not once per item.
+        window = max(1, self.backend.concurrency) * \
+            (VARIANT_WINDOW if self.teaching.strategy.variants > 1 else 1)
+        pos = 0
+        while pos < len(calls) and not s.stopped:
+            batch = []
+            for call in calls[pos:pos + window]:
+                if self.max_cost is not None and \
+                        s.cost_usd + self.reserved + call[3] > self.max_cost:
                     break
-                pos += len(batch)
-                futures = [pool.submit(self._call, prompt) for _, prompt, _, _ in batch]
-                for (idx, _, phash, worst), future in zip(batch, futures, strict=True):
-                    choice, error = future.result()
-                    self.reserved -= worst
-                    self._settle(idx, phash, choice, error, rewards)
+                self.reserved += call[3]
+                batch.append(call)
+            if not batch:  # nothing in flight and the next call may not fit: stop here
+                s.stopped = "max_cost"
+                break
+            pos += len(batch)
+            answers = self._call_many([prompts for _, prompts, _, _ in batch])
+            for (idx, _, phash, worst), (choice, error) in zip(batch, answers, strict=True):
+                self.reserved -= worst
+                self._settle(idx, phash, choice, error, rewards)
         return [rewards.get(i, 0.0) for i in indices]
 
 
@@ -258,12 +295,13 @@ def label_items(
     settings: Settings, task: TaskSpec, *, budget: int | None = None, method: str = "diversity",
     backend: LLMBackend | str | None = None, seed: int = 0, max_cost: float | None = None,
     item_ids: Sequence[str] | None = None, on_progress: Callable[..., None] | None = None,
-    sampling_params: dict[str, Any] | None = None,
+    sampling_params: dict[str, Any] | None = None, teaching: Teaching | None = None,
 ) -> LabelSummary:
     """Sample up to `budget` items of the task's kind and label them; records go to landing.
 
     The same items, seed and method give the same sample, so a rerun after an interruption
-    resumes: answers already stored are cache hits and cost nothing.
+    resumes: answers already stored are cache hits and cost nothing. `teaching` adds kNN
+    few-shot, FuDD notes, self-consistency and abstention (see labeler/strategy.py).
     """
     llm = backend if backend is not None and not isinstance(backend, str) else \
         make_backend(settings, backend)
@@ -274,8 +312,12 @@ def label_items(
                            backend=llm.name)
     items = load_items(settings.db_path, task.item_kind, item_ids)
     summary.items = len(items)
-    session = _Session(settings, task, llm, items, summary, max_cost, on_progress)
+    session = _Session(settings, task, llm, items, summary, max_cost, on_progress, teaching)
     session.total = min(budget, len(items))
+    if teaching is not None and teaching.pool is not None and teaching.strategy.knn and items:
+        session.item_embeddings = embed_texts([task.render(i) for i in items],
+                                              cache_dir=settings.cache_dir,
+                                              keys=[i["item_id"] for i in items])
     landing = Landing(settings.landing_dir)
     params = dict(sampling_params or {})
     try:

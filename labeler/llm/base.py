@@ -45,7 +45,10 @@ SYSTEM_PROMPT = (
     "You are a careful annotator for a research study. Answer with exactly one label name "
     "from the list you are given."
 )
-"""The system message every chat backend sends."""
+"""The system message every chat backend sends with a labelling prompt."""
+
+WRITER_PROMPT = "You are a careful annotator who explains labelling guidelines concisely."
+"""The system message for free-text answers (FuDD notes): not the one-label-name instruction."""
 
 
 def normalise(probs: dict[str, float]) -> dict[str, float]:

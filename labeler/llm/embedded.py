@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from labeler.llm.base import SYSTEM_PROMPT, Choice
+from labeler.llm.base import SYSTEM_PROMPT, WRITER_PROMPT, Choice
 from snarewatch.errors import LLMError, ModelMissingError
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,18 @@ class EmbeddedBackend:
                 if tok >= 0:
                     stack.append((depth + 1, branches[tok]))
         return scores, evaluated
+
+    def generate(self, prompt: str, max_tokens: int = 120) -> str:
+        """Greedy free-text answer (used once per task, e.g. for FuDD notes)."""
+        text = self.template.format(system=WRITER_PROMPT, user=prompt)
+        with self._lock:
+            llm = self._model()
+            try:
+                out = llm.create_completion(text, max_tokens=max_tokens, temperature=0.0,
+                                            stop=["<|im_end|>"])
+            except (RuntimeError, ValueError) as exc:
+                raise LLMError(f"generation failed: {exc}") from exc
+        return str(out["choices"][0]["text"]).strip()  # type: ignore[index]
 
     def choose(self, prompt: str, options: Sequence[str]) -> Choice:
         """The most probable option and its probability (renormalised over the options)."""

@@ -18,7 +18,8 @@ class FakeBackend:
     """Answers by keyword rules (first rule whose keyword is in the prompt's last line wins).
 
     A script is a dict: `{"rules": [["ivory", "wildlife_product", 0.9]], "default": "first",
-    "fail": {"keyword": "error" | "transient"}}`; "default" is an option name, "first" or "abstain".
+    "fail": {"keyword": "error" | "transient"},
+    "notes": {"keyword": "text for generate()"}}`; "default" is an option name, "first" or "abstain".
     `calls` counts choose() calls so tests can check caching.
     """
 
@@ -42,7 +43,18 @@ class FakeBackend:
         self.usd_per_1k_output = usd_per_1k_output
         self.answer = answer
         self.calls = 0
+        self.notes: dict[str, str] = {str(k): str(v) for k, v in script.get("notes", {}).items()}
+        self.generated = 0
         self._lock = threading.Lock()
+
+    def generate(self, prompt: str, max_tokens: int = 120) -> str:
+        """Scripted free text: the first `notes` entry whose key is in the prompt, else a stub."""
+        with self._lock:
+            self.generated += 1
+        for key, text in self.notes.items():
+            if key in prompt:
+                return text
+        return "Look at what is actually offered."
 
     def choose(self, prompt: str, options: Sequence[str]) -> Choice:
         """Apply the script to the item (the prompt's last non-empty lines)."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from labeler.llm.base import SYSTEM_PROMPT, Choice
+from labeler.llm.base import SYSTEM_PROMPT, WRITER_PROMPT, Choice
 from snarewatch.errors import LLMError, LLMTransientError
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,23 @@ class OpenAICompatBackend:
             log.info("retrying in %.2f s (%s)", delay, problem)
             time.sleep(delay)
             attempt += 1
+
+    def generate(self, prompt: str, max_tokens: int = 120) -> str:
+        """A plain chat completion (no structured output), e.g. for FuDD notes."""
+        self.limiter.wait()
+        body = {"model": self.model, "temperature": 0, "max_tokens": max_tokens,
+                "messages": [{"role": "system", "content": WRITER_PROMPT},
+                             {"role": "user", "content": prompt}]}
+        try:
+            response = self.client.post(f"{self.base_url}/chat/completions", json=body)
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            raise LLMTransientError(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code != 200:
+            raise LLMError(f"HTTP {response.status_code}: {response.text[:200]}")
+        try:
+            return str(response.json()["choices"][0]["message"]["content"] or "").strip()
+        except (KeyError, IndexError, TypeError, json.JSONDecodeError) as exc:
+            raise LLMError(f"unexpected response shape: {response.text[:200]}") from exc
 
     def choose(self, prompt: str, options: Sequence[str]) -> Choice:
         """Ask for `{"label": <one of options>}`; LLMError if the answer is anything else."""

@@ -37,6 +37,16 @@ Examples:
   snarewatch label deceptive-ui --backend openai --max-cost 2.50
   snarewatch label wildlife --backend gguf:~/models/my-model.gguf
   snarewatch label wildlife --method uncertainty --budget 100   # after a student exists
+  snarewatch label wildlife --knn 4 --variants 2      # kNN few-shot from human labels, 2 prompts
+  snarewatch label wildlife --fudd                    # notes on what tells labels apart
+  snarewatch label wildlife --abstain                 # thresholds from the teacher card
+  snarewatch label wildlife --cascade --budget 200    # only items the student is unsure of
+
+Teacher quality: `--knn K` adds the K most similar human-labelled items (import some with
+`labels import` first) as examples, `--fudd` adds differential notes the model writes once per
+task (cached), `--variants N` averages N prompt variants (self-consistency; N times slower).
+`--abstain` stores answers below the calibrated threshold as abstentions: never trained on,
+listed by `labels export --uncertain`. Calibrate with `eval-teacher TASK --gold SEED --calibrate`.
 
 A rerun with the same options resumes: stored answers are reused at no cost. Labels land in the
 `labels` table; `current_labels` prefers human labels over LLM ones.
@@ -46,6 +56,7 @@ LABELS_EXAMPLES = """\
 Examples:
 
   snarewatch labels export wildlife --out review.csv   # open in a spreadsheet, fill human_label
+  snarewatch labels export wildlife --uncertain --out queue.csv   # abstained items only
   snarewatch labels import wildlife review.csv --annotator alice
   snarewatch labels summary wildlife
 """
@@ -56,6 +67,12 @@ Examples:
   snarewatch teacher install      # assemble + verify the embedded model (idempotent)
   snarewatch teacher info --format json
   snarewatch eval-teacher wildlife --gold benchmarks/gold/wildlife.csv
+  snarewatch eval-teacher wildlife --gold seed.csv --knn 4 --calibrate   # writes the card
+  snarewatch eval-teacher wildlife --card --format json                  # show the stored card
+
+The teacher card (data_dir/teacher-card-TASK.json) records agreement with the human labels,
+per-label precision and recall, abstention rate, seconds per label, the prompting options and
+the calibrated thresholds that `label --abstain` uses. kNN examples never include the row itself.
 """
 
 
@@ -79,6 +96,39 @@ def _short(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return f"(bundled) {path.name}" if "labeler" in path.parts else str(path)
+
+
+class _Asked:
+    """A backend and how to ask it (built once per command)."""
+
+    def __init__(self, backend: Any, teaching: Any) -> None:
+        self.backend, self.teaching = backend, teaching
+
+
+def _teaching(s: Any, task: Any, backend_name: str | None, knn: int, fudd: bool, variants: int,
+              abstain: bool) -> _Asked:
+    """The backend plus kNN pool, FuDD notes and calibration the options ask for."""
+    from labeler.card import calibration_from_card
+    from labeler.llm import make_backend
+    from labeler.run import Teaching
+    from labeler.strategy import Strategy
+    from labeler.teach import fudd_notes, pool_from_store
+
+    backend = make_backend(s, backend_name)
+    teaching = Teaching(strategy=Strategy(knn=knn, fudd=fudd, variants=variants))
+    if knn:
+        teaching.pool = pool_from_store(s, task)
+        if teaching.pool is None:
+            err_console.print(f"--knn: no human labels for {task.name} yet, so no examples "
+                              f"(import some with `snarewatch labels import {task.name} FILE`)")
+    if fudd:
+        seed = [] if teaching.pool is None else \
+            [{"text": t, "label": lab} for t, lab in zip(teaching.pool.texts,
+                                                          teaching.pool.labels, strict=True)]
+        teaching.notes = fudd_notes(backend, task, s.cache_dir, seed)
+    if abstain:
+        teaching.calibration = calibration_from_card(s.data_dir, task.name)
+    return _Asked(backend, teaching)
 
 
 def _register_tasks(app: typer.Typer) -> None:
@@ -132,6 +182,15 @@ def _register_label(app: typer.Typer) -> None:
         plan: bool = typer.Option(False, "--plan", help="Estimate and show one prompt; call nothing."),
         max_cost: float = typer.Option(None, "--max-cost", help="Stop before spending more (USD)."),
         seed: int = typer.Option(0, "--seed", help="Sampling seed (recorded)."),
+        knn: int = typer.Option(0, "--knn", help="Similar human-labelled examples per item."),
+        fudd: bool = typer.Option(False, "--fudd", help="Add notes on confusable labels."),
+        variants: int = typer.Option(1, "--variants", help="Prompt variants to average (1-3)."),
+        abstain: bool = typer.Option(False, "--abstain",
+                                     help="Abstain below the teacher card's thresholds."),
+        cascade: bool = typer.Option(False, "--cascade",
+                                     help="Only items the promoted student is unsure about."),
+        band: tuple[float, float] = typer.Option((0.2, 0.8), "--band",
+                                                 help="Student P(positive) band that is unsure."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     ) -> None:
         """Label a diverse sample of a task's items with the LLM (pseudo-labels for students)."""
@@ -141,8 +200,22 @@ def _register_label(app: typer.Typer) -> None:
         s = settings()
         task = _task(task_name)
         load_pending(s.db_path, s.landing_dir)
+        item_ids = None
+        if cascade:
+            from labeler.cascade import cascade_items
+            from labeler.items import load_items
+
+            picked = cascade_items(s, task, [i["item_id"] for i in load_items(s.db_path,
+                                                                             task.item_kind)],
+                                   low=band[0], high=band[1])
+            item_ids = picked.item_ids
+            if fmt is not OutputFormat.json:
+                err_console.print(f"cascade: {len(item_ids)} items for the LLM "
+                                  f"({picked.unscored} unscored), {picked.student_sure} left "
+                                  "to the student")
         if plan:
-            p = plan_labels(s, task, budget=budget, method=method.value, backend=backend)
+            p = plan_labels(s, task, budget=budget, method=method.value, backend=backend,
+                            item_ids=item_ids)
             row = {k: v for k, v in asdict(p).items() if k != "example_prompt"}
             row["est_cost_usd"] = round(p.est_cost_usd, 4)
             row["est_seconds"] = round(p.est_seconds, 1)
@@ -161,8 +234,11 @@ def _register_label(app: typer.Typer) -> None:
                 bar.update(bar_task, completed=done, total=total,
                            status=f"{labels_per_min:.0f} labels/min  ${cost:.4f}  {failed} failed")
 
-            summary = label_items(s, task, budget=budget, method=method.value, backend=backend,
-                                  seed=seed, max_cost=max_cost, on_progress=on_progress)
+            teaching = _teaching(s, task, backend, knn, fudd, variants, abstain)
+            summary = label_items(s, task, budget=budget, method=method.value,
+                                  backend=teaching.backend, seed=seed, max_cost=max_cost,
+                                  on_progress=on_progress, item_ids=item_ids,
+                                  teaching=teaching.teaching)
         load_pending(s.db_path, s.landing_dir)
         row: dict[str, Any] = {k: v for k, v in asdict(summary).items()
                                if k not in {"by_value", "errors"}}
@@ -181,12 +257,17 @@ def _register_labels(app: typer.Typer) -> None:
     @group.command("export", epilog=LABELS_EXAMPLES)
     def export(task_name: str = typer.Argument(..., metavar="TASK"),
                out: Path = typer.Option(..., "--out", "-o", help="CSV, or .jsonl for JSON lines."),
-               all_items: bool = typer.Option(False, "--all", help="Also unlabelled items.")) -> None:
+               all_items: bool = typer.Option(False, "--all", help="Also unlabelled items."),
+               uncertain: bool = typer.Option(False, "--uncertain",
+                                              help="Only the review queue: abstained items.")) -> None:
         """Write items with the LLM's label and probability (least sure first) for review."""
-        from labeler.humans import export_rows, write_export
+        from labeler.humans import export_rows, export_uncertain, write_export
 
         s = settings()
-        rows = export_rows(s.db_path, _task(task_name), only_llm=not all_items)
+        if uncertain:
+            rows = export_uncertain(s.db_path, _task(task_name))
+        else:
+            rows = export_rows(s.db_path, _task(task_name), only_llm=not all_items)
         write_export(rows, out)
         console.print(f"wrote {len(rows)} rows to {out}; fill `human_label`, then "
                       f"`snarewatch labels import {task_name} {out} --annotator NAME`")
@@ -249,27 +330,87 @@ def _register_teacher(app: typer.Typer) -> None:
     @app.command("eval-teacher", epilog=TEACHER_EXAMPLES)
     def eval_teacher(
         task_name: str = typer.Argument(..., metavar="TASK"),
-        gold: Path = typer.Option(..., "--gold", help="CSV/JSONL with the template fields (or "
+        gold: Path = typer.Option(None, "--gold", help="CSV/JSONL with the template fields (or "
                                   "text) and a `label` column of task label names."),
         backend: str = typer.Option(None, "--backend", "-b"),
         limit: int = typer.Option(None, "--limit", help="Only the first N gold rows."),
+        knn: int = typer.Option(0, "--knn", help="Similar gold rows as examples (never itself)."),
+        fudd: bool = typer.Option(False, "--fudd", help="Add notes on confusable labels."),
+        variants: int = typer.Option(1, "--variants", help="Prompt variants to average (1-3)."),
+        calibrate: bool = typer.Option(False, "--calibrate",
+                                       help="Choose per-label abstention thresholds."),
+        target_precision: float = typer.Option(0.9, "--target-precision"),
+        max_abstain: float = typer.Option(0.2, "--max-abstain"),
+        card_only: bool = typer.Option(False, "--card", help="Show the stored card; run nothing."),
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     ) -> None:
-        """Precision, recall, F1 and accuracy of the LLM against a hand-labelled gold file."""
-        from labeler.evaluate import evaluate_teacher
-        from labeler.humans import read_table
-        from labeler.llm import make_backend
+        """Agreement, per-label precision/recall, abstention and speed of the LLM on human labels.
 
+        Writes the teacher card (data_dir/teacher-card-TASK.json) that the report shows and
+        `label --abstain` reads.
+        """
+        from labeler.card import compute_card, read_card, write_card
+
+        s = settings()
         task = _task(task_name)
+        if card_only:
+            stored = read_card(s.data_dir, task.name)
+            if stored is None:
+                raise typer.BadParameter(f"no teacher card for {task.name} yet",
+                                         param_hint="--card")
+            _print_card(stored, fmt)
+            return
+        if gold is None:
+            raise typer.BadParameter("give --gold FILE (or --card to show the stored card)",
+                                     param_hint="--gold")
+        from labeler.humans import read_table
+        from labeler.strategy import Strategy
+        from labeler.teach import calibrate_on, fudd_notes, pool_from_rows, run_gold
+        from snarewatch.errors import ConfigError
+
         rows = read_table(gold)[:limit]
-        llm = make_backend(settings(), backend)
+        for n, row in enumerate(rows, start=2):
+            if row.get("label") not in task.label_names:
+                raise ConfigError(f"{gold} row {n}: label {row.get('label')!r} is not one of "
+                                  f"{task.label_names}")
+        asked = _teaching(s, task, backend, 0, False, variants, False)
+        strategy = Strategy(knn=knn, fudd=fudd, variants=variants)
+        pool = pool_from_rows(task, rows, s.cache_dir) if knn else None
+        notes = fudd_notes(asked.backend, task, s.cache_dir, rows) if fudd else None
         with progress() as bar:
-            t = bar.add_task(f"eval {task.name}", total=len(rows), status="")
-            report = evaluate_teacher(task, llm, rows,
-                                      on_progress=lambda n, total: bar.update(t, completed=n))
-        row = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(report).items()
-               if k not in {"confusion", "predictions"}}
-        print_rows([row], fmt, title=f"teacher on {gold.name}")
+            bar.add_task(f"eval {task.name} ({strategy.name})", total=None, status="")
+            run = run_gold(task, asked.backend, rows, strategy, pool=pool, notes=notes,
+                           cache_dir=s.cache_dir, ids=[str(n) for n in range(len(rows))])
+        gold_labels = [str(r["label"]) for r in rows]
+        calibration = calibrate_on(task, gold_labels, run, target_precision=target_precision,
+                                   max_abstain=max_abstain) if calibrate else None
+        card = compute_card(task, asked.backend.name, gold_labels, run.pred, run.prob,
+                            strategy=strategy.params(), calibration=calibration,
+                            failed=run.failed, seconds=run.seconds, notes=notes)
+        path = write_card(s.data_dir, card)
+        _print_card(asdict(card), fmt)
+        if fmt is not OutputFormat.json:
+            console.print(f"teacher card written to {path}")
+
+
+def _print_card(card: dict[str, Any], fmt: OutputFormat) -> None:
+    if fmt is OutputFormat.json:
+        print_rows([card], fmt)
+        return
+    row = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in card.items()
+           if k not in {"per_label", "calibration", "notes", "strategy"}}
+    row["strategy"] = json.dumps(card.get("strategy"))
+    print_rows([row], fmt, title=f"teacher card: {card['task']}")
+    per_label = [{"label": k, **v} for k, v in (card.get("per_label") or {}).items()]
+    if per_label:
+        print_rows(per_label, fmt, title="per label")
+    cal = card.get("calibration")
+    if cal:
+        print_rows([{"label": k, "threshold": round(v, 4)} for k, v in
+                    sorted(cal["thresholds"].items())] +
+                   [{"label": "(default)", "threshold": round(cal["default"], 4)}], fmt,
+                   title="abstention thresholds (seed abstain rate "
+                         f"{cal['seed_abstain_rate']:.2f})")
 
 
 def register(app: typer.Typer) -> None:

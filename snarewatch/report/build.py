@@ -19,6 +19,7 @@ from snarewatch.report.evaluations import (
 )
 from snarewatch.report.evidence import load_evidence
 from snarewatch.report.html import empty, esc, figure, page, section, table, tiles
+from snarewatch.report.teacher_cards import teacher_cards_html
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ def _models(ctx: _Context) -> str:
     else:
         parts.append(empty("No gold evaluation stored yet: score a model against human labels.",
                            ("snarewatch eval wildlife --gold gold.csv",)))
+    parts.append(teacher_cards_html(ctx.data_dir, ctx.task))
     parts.append("<h3>Budget curve</h3>")
     doc, path = load_budget_curve(ctx.budget_curve_path, ctx.data_dir)
     series = budget_series(doc) if doc else {}

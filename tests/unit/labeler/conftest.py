@@ -63,3 +63,4 @@ def no_encoder(request, monkeypatch):  # type: ignore[no-untyped-def]
     """Replace the sentence encoder in the labelling run (tests marked `encoder` keep it)."""
     if "real_encoder" not in request.keywords:
         monkeypatch.setattr("labeler.run.embed_texts", hashed_embeddings)
+        monkeypatch.setattr("labeler.teach.embed_texts", hashed_embeddings)

@@ -55,6 +55,60 @@ def test_eval_teacher_and_teacher_info(cli, tmp_path):
     out = cli("eval-teacher", "wildlife", "--gold", str(gold), "--backend", "fake:not_wildlife",
               "--format", "json")
     report = json.loads(out.stdout)[0]
-    assert report["n"] == 2 and report["accuracy"] == 0.5
+    assert report["n"] == 2 and report["agreement"] == 0.5
     info = json.loads(cli("teacher", "info", "--format", "json").stdout)[0]
     assert info["model"].startswith("qwen2.5") and info["parts_found"].endswith("/22")
+
+
+def test_eval_teacher_calibrates_then_label_abstains_and_export_uncertain(cli, store, tmp_path):
+    script = tmp_path / "script.json"
+    # Sure about ivory (right), unsure about rhino and tiger (wrong on the tiger balm).
+    script.write_text(json.dumps({"rules": [["ivory", "wildlife_product", 0.97],
+                                            ["rhino", "wildlife_product", 0.6],
+                                            ["tiger", "wildlife_product", 0.55]],
+                                  "default": "not_wildlife"}))
+    seed = tmp_path / "seed.csv"
+    rows = ["title,label"] + [f"ivory item {i},wildlife_product" for i in range(5)] + \
+        [f"tiger balm {i},not_wildlife" for i in range(2)] + \
+        [f"plain thing {i},not_wildlife" for i in range(5)]
+    seed.write_text("\n".join(rows) + "\n")
+    out = cli("eval-teacher", "wildlife", "--gold", str(seed), "--backend", f"fake:{script}",
+              "--calibrate", "--max-abstain", "0.5", "--knn", "2", "--format", "json")
+    assert out.exit_code == 0, out.stdout
+    card = json.loads(out.stdout)[0]
+    assert card["n"] == 12 and card["strategy"]["knn"] == 2
+    assert card["calibration"]["thresholds"]["wildlife_product"] > 0.6
+    assert (store.data_dir / "teacher-card-wildlife.json").exists()
+    shown = json.loads(cli("eval-teacher", "wildlife", "--card", "--format", "json").stdout)[0]
+    assert shown["calibration"] == card["calibration"]
+
+    done = cli("label", "wildlife", "--budget", "12", "--method", "random", "--backend",
+               f"fake:{script}", "--abstain", "--format", "json")
+    row = json.loads(done.stdout)[0]
+    assert row["abstained"] >= 2  # rhino cup and tiger balm (and tiger set) fall below it
+    queue = tmp_path / "queue.csv"
+    assert cli("labels", "export", "wildlife", "--uncertain", "--out", str(queue)).exit_code == 0
+    lines = queue.read_text().splitlines()
+    assert len(lines) == 1 + row["abstained"] and "abstain: p=" in lines[1]
+
+
+def test_label_cascade_without_a_student_says_what_to_do(cli):
+    from snarewatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no student predictions"):
+        cli("label", "wildlife", "--cascade", "--backend", "fake:first")
+
+
+def test_label_cascade_labels_only_what_the_student_is_unsure_of(cli, store):
+    from snarewatch.schema import Prediction
+    from snarewatch.store import Landing, load_pending
+
+    scores = [0.99, 0.5, 0.01, 0.4] + [0.02] * 8  # ad01 and ad03 are unsure
+    Landing(store.landing_dir).write([
+        Prediction(task="wildlife", item_id=f"ad{i:02d}", item_kind="ad", model_id="m1",
+                   label="not_wildlife", score=s, threshold=0.5, positive=s >= 0.5)
+        for i, s in enumerate(scores)])
+    load_pending(store.db_path, store.landing_dir)
+    done = cli("label", "wildlife", "--cascade", "--budget", "10", "--backend", "fake:first",
+               "--format", "json")
+    assert json.loads(done.stdout)[0]["labelled"] == 2

@@ -1,0 +1,116 @@
+"""Calibration and abstention: per-label probability thresholds chosen on a human-labelled seed set.
+
+For each label the teacher predicts, the threshold is the lowest probability at which the seed
+items it gave that label (with at least that probability) are correct at `target_precision`.
+Labels with too few seed predictions share one pooled threshold. If the thresholds would abstain
+on more than `max_abstain` of the seed set, they are lowered together until they do not. An
+answer below its label's threshold is an abstention: kept as data for review, never trained on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ABSTAIN_PREFIX = "abstain"
+"""Label.error of an abstained answer starts with this (see migration 0400_labeler_abstain)."""
+
+
+@dataclass
+class Calibration:
+    """Per-label thresholds; an answer below its label's threshold is abstained."""
+
+    thresholds: dict[str, float] = field(default_factory=dict)
+    default: float = 0.0  # for labels without their own threshold
+    target_precision: float = 0.9
+    max_abstain: float = 0.2
+    seed_n: int = 0
+    seed_abstain_rate: float = 0.0
+
+    def threshold(self, label: str | None) -> float:
+        """The threshold of `label` (the pooled default if it has none)."""
+        return self.thresholds.get(str(label), self.default)
+
+    def abstains(self, label: str | None, probability: float | None) -> bool:
+        """True if the answer is too unsure to use (no label, or below its threshold)."""
+        if label is None:
+            return True
+        if probability is None:
+            return False  # the backend gave no probability: nothing to calibrate against
+        return probability < self.threshold(label)
+
+    def reason(self, probability: float | None, label: str | None) -> str:
+        """The Label.error text of an abstention."""
+        p = "none" if probability is None else f"{probability:.3f}"
+        return f"{ABSTAIN_PREFIX}: p={p} < {self.threshold(label):.3f}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Calibration:
+        """Inverse of `to_dict` (unknown keys ignored)."""
+        known = {k: data[k] for k in ("thresholds", "default", "target_precision", "max_abstain",
+                                      "seed_n", "seed_abstain_rate") if k in data}
+        return cls(**known)
+
+
+def _lowest_threshold(probs: Sequence[float], correct: Sequence[bool],
+                      target: float) -> float | None:
+    """Smallest seed probability t with precision >= target at or above it (None if none)."""
+    pairs = sorted(zip(probs, correct, strict=True), key=lambda x: -x[0])
+    best: float | None = None
+    right = 0
+    for n, (p, ok) in enumerate(pairs, start=1):
+        right += ok
+        # Only cut between distinct probabilities: ties are accepted or abstained together.
+        if n < len(pairs) and pairs[n][0] == p:
+            continue
+        if right / n >= target:
+            best = p
+    return best
+
+
+def fit_calibration(gold: Sequence[str], pred: Sequence[str | None], prob: Sequence[float | None],
+                    *, target_precision: float = 0.9, max_abstain: float = 0.2,
+                    min_support: int = 5, correct: Sequence[bool] | None = None) -> Calibration:
+    """Choose per-label thresholds on a seed set (gold labels vs the teacher's answers).
+
+    `correct` overrides exact-label agreement (e.g. agreement at a coarser level of labels).
+    """
+    ok = list(correct) if correct is not None else [g == p for g, p in zip(gold, pred, strict=True)]
+    rows = [(ok_, p, 1.0 if q is None else float(q))
+            for ok_, p, q in zip(ok, pred, prob, strict=True) if p is not None]
+    cal = Calibration(target_precision=target_precision, max_abstain=max_abstain, seed_n=len(gold))
+    if not rows:
+        return cal
+    pooled = _lowest_threshold([q for _, _, q in rows], [bool(c) for c, _, _ in rows],
+                               target_precision)
+    cal.default = pooled if pooled is not None else max(q for _, _, q in rows)
+    for label in sorted({p for _, p, _ in rows}):
+        mine = [(c, q) for c, p, q in rows if p == label]
+        if len(mine) < min_support:
+            continue
+        t = _lowest_threshold([q for _, q in mine], [bool(c) for c, _ in mine], target_precision)
+        cal.thresholds[label] = t if t is not None else max(q for _, q in mine)
+
+    def rate() -> float:
+        abstained = sum(cal.abstains(p, q) for p, q in zip(pred, prob, strict=True))
+        return abstained / len(pred) if pred else 0.0
+
+    # Too many abstentions make the teacher useless: lower every threshold together, in steps
+    # through the seed probabilities, until the cap holds.
+    steps = sorted({q for _, _, q in rows}, reverse=True)
+    while rate() > max_abstain and steps:
+        ceiling = steps.pop(0)
+        cal.default = min(cal.default, ceiling)
+        cal.thresholds = {k: min(v, ceiling) for k, v in cal.thresholds.items()}
+    cal.seed_abstain_rate = rate()
+    return cal
+
+
+def is_abstention(error: str | None) -> bool:
+    """True for a Label.error that marks an abstained (not failed) answer."""
+    return error is not None and error.startswith(ABSTAIN_PREFIX)

@@ -1,0 +1,144 @@
+"""How the teacher is asked: kNN few-shot, FuDD notes and self-consistency over prompt variants.
+
+`decide` labels a batch of items under a `Strategy`. With several variants it asks variant by
+variant over the whole batch (not item by item), so a local model re-evaluates each variant's
+shared prefix once per batch instead of once per item, and averages the per-option
+probabilities of the variants (self-consistency). Failures come back as `LLMError` values, one
+per item, never raised.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from labeler.llm.base import Choice, LLMBackend
+from labeler.prompts import VARIANTS, Shot, build_prompt
+from snarewatch.errors import ConfigError, LLMError
+from snarewatch.taskspec import TaskSpec
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """Prompting options; all off is the plain prompt of the task spec."""
+
+    knn: int = 0  # nearest human-labelled examples per item (0 = none)
+    fudd: bool = False  # add differential descriptions of confusable labels
+    variants: int = 1  # prompt variants averaged (self-consistency); 1 = the plain prompt
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.variants <= VARIANTS:
+            raise ConfigError(f"variants must be between 1 and {VARIANTS}, got {self.variants}")
+        if self.knn < 0:
+            raise ConfigError(f"knn must be >= 0, got {self.knn}")
+
+    @property
+    def name(self) -> str:
+        """A short readable name, e.g. "knn4+fudd+sc3" or "plain"."""
+        parts = ([f"knn{self.knn}"] if self.knn else []) + (["fudd"] if self.fudd else []) + \
+            ([f"sc{self.variants}"] if self.variants > 1 else [])
+        return "+".join(parts) or "plain"
+
+    def params(self) -> dict[str, Any]:
+        """The options as a dict (recorded with labels and in the teacher card)."""
+        return asdict(self)
+
+
+def prompts_for(task: TaskSpec, item: Mapping[str, Any], strategy: Strategy, *,
+                notes: Mapping[str, str] | None = None, shots: Sequence[Shot] = ()) -> list[str]:
+    """One prompt per variant for an item."""
+    use_notes = notes if strategy.fudd else None
+    return [build_prompt(task, item, variant=v, notes=use_notes, shots=shots)
+            for v in range(strategy.variants)]
+
+
+def combine(choices: Sequence[Choice], options: Sequence[str]) -> Choice:
+    """Average the variants' per-option probabilities; the best option wins.
+
+    A backend that reports only the chosen option's probability contributes that to its option
+    and the rest, spread evenly, to the others.
+    """
+    if len(choices) == 1:
+        return choices[0]
+    totals = dict.fromkeys(options, 0.0)
+    for c in choices:
+        if c.probabilities:
+            probs = c.probabilities
+        elif c.label is not None:
+            p = 1.0 if c.probability is None else c.probability
+            rest = (1.0 - p) / max(1, len(options) - 1)
+            probs = {o: (p if o == c.label else rest) for o in options}
+        else:
+            probs = {o: 1.0 / len(options) for o in options}
+        for o in options:
+            totals[o] += probs.get(o, 0.0)
+    averaged = {o: v / len(choices) for o, v in totals.items()}
+    best = max(options, key=lambda o: averaged[o])
+    return Choice(
+        label=best, probability=averaged[best],
+        tokens_in=sum(c.tokens_in for c in choices), tokens_out=sum(c.tokens_out for c in choices),
+        cost_usd=sum(c.cost_usd for c in choices), seconds=sum(c.seconds for c in choices),
+        probabilities=averaged,
+    )
+
+
+Outcome = Choice | LLMError
+
+
+def decide(backend: LLMBackend, options: Sequence[str], prompt_sets: Sequence[Sequence[str]],
+           *, on_done: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
+    """Ask the backend every item's prompts (variant-major) and combine each item's answers.
+
+    `prompt_sets[i]` holds item i's prompts, one per variant. An item whose any variant fails
+    gets that LLMError. `on_done(i, outcome)` is called as each item completes.
+    """
+    n_items = len(prompt_sets)
+    answers: list[list[Choice | None]] = [[None] * len(p) for p in prompt_sets]
+    failed: dict[int, LLMError] = {}
+    n_variants = max((len(p) for p in prompt_sets), default=0)
+    jobs = [(i, v) for v in range(n_variants) for i in range(n_items) if v < len(prompt_sets[i])]
+
+    def ask(job: tuple[int, int]) -> Choice | LLMError:
+        i, v = job
+        try:
+            return backend.choose(prompt_sets[i][v], options)
+        except LLMError as exc:
+            return exc
+
+    results: list[Outcome | None] = [None] * n_items
+    remaining = [len(p) for p in prompt_sets]
+
+    def settle(job: tuple[int, int], answer: Choice | LLMError) -> None:
+        i, v = job
+        if isinstance(answer, LLMError):
+            failed.setdefault(i, answer)
+        else:
+            answers[i][v] = answer
+        remaining[i] -= 1
+        if remaining[i] == 0:
+            outcome: Outcome = failed[i] if i in failed else \
+                combine([a for a in answers[i] if a is not None], options)
+            results[i] = outcome
+            if on_done is not None:
+                on_done(i, outcome)
+
+    workers = max(1, int(getattr(backend, "concurrency", 1)))
+    if workers == 1:
+        for job in jobs:
+            settle(job, ask(job))
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for job, answer in zip(jobs, pool.map(ask, jobs), strict=True):
+                settle(job, answer)
+    return [r if r is not None else LLMError("no prompt") for r in results]
+
+
+def timed_decide(backend: LLMBackend, options: Sequence[str],
+                 prompt_sets: Sequence[Sequence[str]]) -> tuple[list[Outcome], float]:
+    """`decide`, with its wall time in seconds."""
+    started = time.monotonic()
+    out = decide(backend, options, prompt_sets)
+    return out, time.monotonic() - started

@@ -1,12 +1,18 @@
 """How many labels does a student need? F1 on held-back gold rows vs labelling budget, per sampler.
 
 Teachers: gold labels as an oracle (isolates sampling and student) on the dark-pattern texts
-(held-back pages) and the bird ads; then the embedded LLM as teacher on a 600-text diversity
-sample of the dark-pattern pool (labels cached in benchmarks/out/, so re-runs skip the LLM).
+(20% of pages held back) and the bird ads; then the embedded LLM as teacher on a diversity sample
+of the dark-pattern texts (labels appended to benchmarks/out/llm-labels-darkpatterns.jsonl as they
+come, so an interrupted run resumes and a re-run costs nothing).
 
-    .venv/bin/python benchmarks/budget_curve.py                 # everything (~15 min on 2 cores)
-    .venv/bin/python benchmarks/budget_curve.py --seeds 2 --quick
-    .venv/bin/python benchmarks/budget_curve.py --only llm-labels   # just label (and cache)
+    .venv/bin/python benchmarks/budget_curve.py                      # oracle sweep, then plot
+    .venv/bin/python benchmarks/budget_curve.py --only llm-labels    # LLM labels (resumable)
+    .venv/bin/python benchmarks/budget_curve.py --only llm           # LLM-teacher curve
+    .venv/bin/python benchmarks/budget_curve.py --merge              # JSON + PNG from saved points
+    .venv/bin/python benchmarks/budget_curve.py --datasets ads-poultry --methods lts --no-full
+
+Every finished point is appended to benchmarks/out/budget_curve_points.jsonl, so parts can run in
+parallel (use OMP_NUM_THREADS=1 on a shared machine) and `--merge` joins them.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +35,26 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from _machine import OUT_DIR, SHARED_DATA, machine_line, write_result  # noqa: E402
+from students import (  # noqa: E402
+    LLM_CACHE,
+    LLM_SAMPLE,
+    embeddings,
+    llm_labels,
+    llm_sample,
+    read_dark,
+    teacher_speed,
+)
 
 from classifiers.classify import predict_texts  # noqa: E402
-from classifiers.embedding import embed  # noqa: E402
 from classifiers.metrics import binary_metrics  # noqa: E402
 from classifiers.train import fit_student  # noqa: E402
 from labeler.sampling import select  # noqa: E402
 
 log = logging.getLogger("budget_curve")
 
-BUDGETS = [50, 100, 200, 300, 500, 750, 1000]
+BUDGETS = [50, 100, 200, 500, 1000]
 METHODS = ["random", "diversity", "lts", "active"]
-LLM_SAMPLE = 600
-LLM_CACHE = OUT_DIR / "llm-labels-darkpatterns.json"
+POINTS = OUT_DIR / "budget_curve_points.jsonl"
 
 
 # -- data ------------------------------------------------------------------------------------
@@ -49,27 +62,30 @@ class Dataset:
     """A pool to sample and label from, and held-back gold test rows."""
 
     def __init__(self, name: str, pool_texts: list[str], pool_y: np.ndarray,
-                 test_texts: list[str], test_y: np.ndarray, pool_groups: list[str] | None) -> None:
+                 test_texts: list[str], test_y: np.ndarray, pool_groups: list[str] | None,
+                 pool_rows: list[int] | None = None) -> None:
         self.name = name
         self.pool_texts, self.pool_y = pool_texts, pool_y
         self.test_texts, self.test_y = test_texts, test_y
         self.pool_groups = pool_groups
-        self.emb = embed(pool_texts)
+        self.pool_rows = pool_rows  # row numbers in the source file (to find cached LLM labels)
+        self.emb = embeddings(pool_texts)
+        embeddings(test_texts)
         self.matched = length_matched(test_texts, test_y)
 
 
 def load_dark(data: Path) -> Dataset:
     """Yada et al. UI strings; 20% of pages held back (no page on both sides)."""
-    with (data / "darkpatterns" / "ec-darkpattern-dev.tsv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
+    rows = read_dark(data)
     pages = sorted({r["page_id"] for r in rows})
     rng = np.random.default_rng(0)
     test_pages = set(rng.choice(pages, size=len(pages) // 5, replace=False).tolist())
-    pool = [r for r in rows if r["page_id"] not in test_pages]
+    pool = [i for i, r in enumerate(rows) if r["page_id"] not in test_pages]
     test = [r for r in rows if r["page_id"] in test_pages]
-    return Dataset("darkpatterns", [r["text"] for r in pool],
-                   np.array([r["label"] == "1" for r in pool]), [r["text"] for r in test],
-                   np.array([r["label"] == "1" for r in test]), [r["page_id"] for r in pool])
+    return Dataset("darkpatterns", [rows[i]["text"] for i in pool],
+                   np.array([rows[i]["label"] == "1" for i in pool]), [r["text"] for r in test],
+                   np.array([r["label"] == "1" for r in test]), [rows[i]["page_id"] for i in pool],
+                   pool_rows=pool)
 
 
 def load_ads(data: Path, pool_size: int = 6000, test_size: int = 2000) -> Dataset:
@@ -82,8 +98,8 @@ def load_ads(data: Path, pool_size: int = 6000, test_size: int = 2000) -> Datase
     test = [rows[i] for i in order[pool_size:pool_size + test_size]]
     return Dataset("ads-poultry", [r["text_stop_stem"] for r in pool],
                    np.array([r["label1"] == "1" for r in pool]),
-                   [r["text_stop_stem"] for r in test], np.array([r["label1"] == "1" for r in test]),
-                   None)
+                   [r["text_stop_stem"] for r in test],
+                   np.array([r["label1"] == "1" for r in test]), None)
 
 
 def length_matched(texts: list[str], y: np.ndarray, bins: int = 8) -> np.ndarray:
@@ -101,20 +117,20 @@ def length_matched(texts: list[str], y: np.ndarray, bins: int = 8) -> np.ndarray
         pos = np.flatnonzero((which == b) & y)
         neg = np.flatnonzero((which == b) & ~y)
         n = min(len(pos), len(neg))
-        keep += rng.choice(pos, n, replace=False).tolist() + rng.choice(neg, n, replace=False).tolist()
+        keep += rng.choice(pos, n, replace=False).tolist()
+        keep += rng.choice(neg, n, replace=False).tolist()
     return np.array(sorted(keep), dtype=int)
 
 
 # -- one point of the curve ------------------------------------------------------------------
 def score(ds: Dataset, idx: list[int], labels: list[str], student: str = "tfidf",
-          positive: list[str] | None = None, seed: int = 0) -> dict[str, float]:
-    """Train on pool rows `idx` with `labels`, threshold by 3-fold CV; F1 on the gold test rows."""
-    positive = positive or ["1"]
-    if len({lab in positive for lab in labels}) < 2:
+          weights: list[float] | None = None, seed: int = 0) -> dict[str, float]:
+    """Train on pool rows `idx` with labels "1"/"0" (threshold by 3-fold CV); F1 on gold tests."""
+    if len(set(labels)) < 2:
         return {"f1": 0.0, "f1_length_matched": 0.0}
     groups = [ds.pool_groups[i] for i in idx] if ds.pool_groups else None
-    clf, _ = fit_student(student, [ds.pool_texts[i] for i in idx], labels, positive=positive,
-                         groups=groups, folds=3, seed=seed)
+    clf, _ = fit_student(student, [ds.pool_texts[i] for i in idx], labels, weights=weights,
+                         positive=["1"], groups=groups, folds=3, seed=seed)
     flags = np.array([p for _, _, p in predict_texts(clf, ds.test_texts)])
     m = binary_metrics(ds.test_y, flags)
     lm = binary_metrics(ds.test_y[ds.matched], flags[ds.matched])
@@ -132,10 +148,26 @@ def sample(ds: Dataset, method: str, budget: int, seed: int) -> list[int]:
     if method in {"random", "diversity"}:
         return select(method, ds.emb, budget, seed=seed).indices
     if method == "lts":
-        # Reward = the item is positive: clusters rich in the rare class get more budget.
-        return select("lts", ds.emb, budget, seed=seed,
-                      oracle=lambda chosen: [float(ds.pool_y[i]) for i in chosen]).indices
+        return select("lts", ds.emb, budget, seed=seed, oracle=balance_reward(ds)).indices
     return active(ds, budget, seed)
+
+
+def balance_reward(ds: Dataset) -> Callable[[Sequence[int]], list[float]]:
+    """LTS reward: 1 for an item of the class that is rarer among the labels bought so far.
+
+    On a skewed pool this rewards the rare (usually positive) class, as "reward = positive"
+    does; on a balanced pool it keeps the sample balanced instead of filling it with positives.
+    """
+    seen = [0, 0]
+
+    def oracle(chosen: Sequence[int]) -> list[float]:
+        ys = [int(ds.pool_y[i]) for i in chosen]
+        rare = None if seen[0] == seen[1] else int(seen[1] < seen[0])
+        for y in ys:
+            seen[y] += 1
+        return [0.5 if rare is None else float(y == rare) for y in ys]
+
+    return oracle
 
 
 def active(ds: Dataset, budget: int, seed: int) -> list[int]:
@@ -152,6 +184,7 @@ def active(ds: Dataset, budget: int, seed: int) -> list[int]:
             clf, _ = fit_student("tfidf", [ds.pool_texts[i] for i in chosen], labels,
                                  positive=["1"], folds=3, seed=seed)
             raw = np.array([s for _, s, _ in predict_texts(clf, ds.pool_texts)])
+            # Centre on the student's own threshold: "uncertain" = near its decision boundary.
             scores = np.clip(raw - clf.threshold + 0.5, 0, 1)
         else:
             method = "diversity"
@@ -163,28 +196,39 @@ def active(ds: Dataset, budget: int, seed: int) -> list[int]:
     return chosen
 
 
+def summarise(runs: list[dict[str, float]]) -> dict[str, Any]:
+    """Mean ± sd (ddof 1) of F1 and length-matched F1 over seeds."""
+    f1 = np.array([r["f1"] for r in runs])
+    lm = np.array([r["f1_length_matched"] for r in runs])
+    sd = float(f1.std(ddof=1)) if len(runs) > 1 else 0.0
+    return {"f1_mean": round(float(f1.mean()), 4), "f1_sd": round(sd, 4),
+            "f1_length_matched_mean": round(float(lm.mean()), 4), "seeds": len(runs)}
+
+
+def save_point(record: dict[str, Any]) -> None:
+    """Append one finished figure to POINTS, so parallel or interrupted runs lose nothing."""
+    POINTS.parent.mkdir(parents=True, exist_ok=True)
+    with POINTS.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({**record, "load_avg": round(os.getloadavg()[0], 2)}) + "\n")
+
+
 def curve(ds: Dataset, methods: list[str], budgets: list[int], seeds: int, student: str,
           ) -> dict[str, dict[int, dict[str, Any]]]:
-    """Mean ± sd over seeds of test F1 per method and budget."""
+    """Mean ± sd over seeds of test F1 per method and budget (each point saved as it is done)."""
     out: dict[str, dict[int, dict[str, Any]]] = {}
     for method in methods:
         out[method] = {}
-        for budget in budgets:
-            if budget > len(ds.pool_texts):
-                continue
+        for budget in (b for b in budgets if b <= len(ds.pool_texts)):
             runs = []
             for seed in range(seeds):
                 idx = sample(ds, method, budget, seed)
                 runs.append(score(ds, idx, gold(ds, idx), student=student, seed=seed))
-            f1 = np.array([r["f1"] for r in runs])
-            lm = np.array([r["f1_length_matched"] for r in runs])
-            out[method][budget] = {"f1_mean": round(float(f1.mean()), 4),
-                                   "f1_sd": round(float(f1.std(ddof=1)) if seeds > 1 else 0.0, 4),
-                                   "f1_length_matched_mean": round(float(lm.mean()), 4),
-                                   "seeds": seeds}
-            print(f"  {ds.name:<13} {student:<6} {method:<10} {budget:>5}: F1 "
-                  f"{f1.mean():.3f} ± {out[method][budget]['f1_sd']:.3f} "
-                  f"(length-matched {lm.mean():.3f})", flush=True)
+            p = out[method][budget] = summarise(runs)
+            save_point({"dataset": ds.name, "student": student, "method": method,
+                        "budget": budget, **p})
+            print(f"  {ds.name:<13} {student:<6} {method:<10} {budget:>5}: F1 {p['f1_mean']:.3f}"
+                  f" ± {p['f1_sd']:.3f} (length-matched {p['f1_length_matched_mean']:.3f})",
+                  flush=True)
     return out
 
 
@@ -197,88 +241,37 @@ def labels_needed(points: dict[int, dict[str, Any]], target: float) -> int | Non
 
 
 # -- LLM teacher -----------------------------------------------------------------------------
-def llm_labels(ds: Dataset, n: int = LLM_SAMPLE) -> dict[str, Any]:
-    """Embedded-LLM labels (deceptive-ui task) of a diversity sample of the pool, cached."""
-    if LLM_CACHE.exists():
-        cached = json.loads(LLM_CACHE.read_text())
-        if cached.get("n") == n:
-            return cached
-    from labeler.llm import make_backend
-    from labeler.prompts import build_prompt
-    from labeler.taskspecs import load_task
-    from snarewatch.config import Settings
-
-    task = load_task("deceptive-ui")
-    backend = make_backend(Settings(), "embedded")
-    idx = select("diversity", ds.emb, n, seed=0).indices
-    labels: list[str | None] = []
-    probs: list[float | None] = []
-    start = time.perf_counter()
-    for k, i in enumerate(idx):
-        choice = backend.choose(build_prompt(task, {"text": ds.pool_texts[i]}), task.label_names)
-        labels.append(choice.label)
-        probs.append(choice.probability)
-        if k % 50 == 0:
-            print(f"  llm labelled {k}/{len(idx)}", flush=True)
-    seconds = time.perf_counter() - start
-    result = {"n": n, "task": "deceptive-ui", "backend": backend.name, "indices": idx,
-              "texts": [ds.pool_texts[i] for i in idx], "labels": labels, "probabilities": probs,
-              "positive": list(task.positive), "seconds": seconds,
-              "labels_per_s": len(idx) / seconds}
-    LLM_CACHE.parent.mkdir(parents=True, exist_ok=True)
-    LLM_CACHE.write_text(json.dumps(result, indent=1))
-    return result
-
-
-def llm_teacher(ds: Dataset, seeds: int) -> dict[str, Any]:
-    """Students on LLM labels vs the same rows with gold labels, judged on held-back gold."""
-    from classifiers.cv import cross_validate
-    from classifiers.registry import student_class
-
-    cached = llm_labels(ds)
-    assert [ds.pool_texts[i] for i in cached["indices"]] == cached["texts"], "pool changed"
-    keep = [k for k, lab in enumerate(cached["labels"]) if lab is not None]
-    idx = [cached["indices"][k] for k in keep]
-    llm = [cached["labels"][k] for k in keep]
-    positive = cached["positive"]
-    llm_bin = np.array([lab in positive for lab in llm])
-    truth = ds.pool_y[idx]
-    teacher = binary_metrics(truth, llm_bin)
-    out: dict[str, Any] = {"labelled": len(cached["labels"]), "abstained": len(cached["labels"]) - len(keep),
-                           "teacher_labels_per_s": round(cached["labels_per_s"], 2),
-                           "teacher_vs_gold": {k: round(v, 4) for k, v in teacher.items()},
-                           "teacher_label_counts": {lab: llm.count(lab) for lab in sorted(set(llm))}}
-    print(f"  teacher vs gold on its {len(idx)} labels: F1 {teacher['f1']:.3f} "
-          f"(P {teacher['precision']:.3f}, R {teacher['recall']:.3f}), "
-          f"{cached['labels_per_s']:.2f} labels/s", flush=True)
-    for student in ("tfidf", "hybrid"):
-        on_llm = score(ds, idx, llm, student=student, positive=positive)
-        on_gold = score(ds, idx, gold(ds, idx), student=student)
-        out[f"{student}_on_llm_labels"] = on_llm
-        out[f"{student}_on_gold_labels_same_rows"] = on_gold
-        print(f"  {student}: test F1 {on_llm['f1']:.3f} from LLM labels vs {on_gold['f1']:.3f} "
-              f"from gold labels of the same {len(idx)} rows (length-matched "
-              f"{on_llm['f1_length_matched']:.3f} vs {on_gold['f1_length_matched']:.3f})", flush=True)
-    # Page-grouped 5-fold CV on the labelled sample: train on LLM labels, judge against gold.
-    groups = [ds.pool_groups[i] for i in idx] if ds.pool_groups else None
-    cv = cross_validate(lambda: student_class("tfidf")(positive=positive),
-                        [ds.pool_texts[i] for i in idx], llm, groups=groups, positive=positive, k=5)
-    score_pos = cv.proba[:, [cv.classes.index(c) for c in positive if c in cv.classes]].sum(axis=1)
-    oof = binary_metrics(truth, score_pos >= cv.threshold)
-    out["grouped_cv_llm_train_gold_judge"] = {k: round(v, 4) for k, v in oof.items()}
-    print(f"  page-grouped 5-fold CV, trained on LLM labels, judged on gold: F1 {oof['f1']:.3f}")
+def llm_teacher(ds: Dataset, rows: list[dict[str, str]], n: int, seeds: int) -> dict[str, Any]:
+    """Students on LLM labels vs the same rows with gold labels, judged on held-back gold pages."""
+    all_texts = [r["text"] for r in rows]
+    # Labelling is `--only llm-labels`' job; this part uses what is cached.
+    labelled = llm_labels(rows, llm_sample(embeddings(all_texts), n), label_missing=False)
+    where = {row: k for k, row in enumerate(ds.pool_rows or [])}
+    idx = [where[r] for r in labelled if r in where]  # sampled rows that are in the pool
+    llm = ["1" if labelled[ds.pool_rows[i]]["dark"] else "0" for i in idx]  # type: ignore[index]
+    weights = [float(labelled[ds.pool_rows[i]]["probability"] or 1.0) for i in idx]  # type: ignore[index]
+    teacher = binary_metrics(ds.pool_y[idx], np.array(llm) == "1")
+    out: dict[str, Any] = {"labelled": len(labelled), "in_pool": len(idx),
+                           "speed": teacher_speed(list(labelled.values())),
+                           "teacher_vs_gold_pool": {k: round(v, 4) for k, v in teacher.items()}}
+    print(f"  LLM teacher vs gold on {len(idx)} pool rows: F1 {teacher['f1']:.3f} (P "
+          f"{teacher['precision']:.3f}, R {teacher['recall']:.3f}); {out['speed']}", flush=True)
+    sizes = sorted({s for s in (100, 200, 300, 400) if s < len(idx)} | {len(idx)})
+    out["curve"], out["curve_gold_same_rows"] = {}, {}
     rng = np.random.default_rng(0)
-    sizes = [100, 200, 300, 400, len(idx)]
-    out["curve"] = {}
     for size in sizes:
-        f1s = []
+        on_llm, on_gold = [], []
         for seed in range(seeds if size < len(idx) else 1):
             pick = sorted(rng.permutation(len(idx))[:size].tolist())
-            f1s.append(score(ds, [idx[k] for k in pick], [llm[k] for k in pick],
-                             positive=positive, seed=seed)["f1"])
-        out["curve"][size] = {"f1_mean": round(float(np.mean(f1s)), 4),
-                              "f1_sd": round(float(np.std(f1s, ddof=1)) if len(f1s) > 1 else 0.0, 4)}
-        print(f"  LLM teacher, tfidf, {size:>4} labels: F1 {np.mean(f1s):.3f}", flush=True)
+            rows_ = [idx[k] for k in pick]
+            on_llm.append(score(ds, rows_, [llm[k] for k in pick],
+                                weights=[weights[k] for k in pick], seed=seed))
+            on_gold.append(score(ds, rows_, gold(ds, rows_), seed=seed))
+        out["curve"][size] = summarise(on_llm)
+        out["curve_gold_same_rows"][size] = summarise(on_gold)
+        print(f"  LLM teacher, tfidf, {size:>4} labels: F1 {out['curve'][size]['f1_mean']:.3f} ± "
+              f"{out['curve'][size]['f1_sd']:.3f}  (gold labels of the same rows: "
+              f"{out['curve_gold_same_rows'][size]['f1_mean']:.3f})", flush=True)
     return out
 
 
@@ -294,84 +287,124 @@ def plot(results: dict[str, Any], path: Path) -> None:
     fig, axes = plt.subplots(1, len(names), figsize=(6 * len(names), 4.5), dpi=100, squeeze=False)
     for ax, name in zip(axes[0], names, strict=True):
         res = results["datasets"][name]
-        for method, points in res["tfidf"].items():
-            b = sorted(points)
+        for method in (m for m in METHODS if m in res.get("tfidf", {})):  # same colour per method
+            points = res["tfidf"][method]
+            b = sorted(points, key=int)  # JSON turns the budgets into strings
             m = np.array([points[x]["f1_mean"] for x in b])
             sd = np.array([points[x]["f1_sd"] for x in b])
-            ax.plot(b, m, marker="o", label=method)
-            ax.fill_between(b, m - sd, m + sd, alpha=0.15)
+            b = [int(x) for x in b]
+            ax.plot(b, m, marker="o", ms=3, label=method)
+            ax.fill_between(b, m - sd, m + sd, alpha=0.12)
         if "llm_teacher" in res:
             c = res["llm_teacher"]["curve"]
-            ax.plot(list(c), [v["f1_mean"] for v in c.values()], "k--", marker="x",
-                    label="LLM teacher (diversity 600)")
+            b = sorted(c, key=int)
+            ax.errorbar([int(x) for x in b], [c[x]["f1_mean"] for x in b],
+                        yerr=[c[x]["f1_sd"] for x in b],
+                        fmt="k--x", capsize=3, label="embedded LLM as teacher (diversity sample)")
         full = res["full_data_f1"]
         ax.axhline(full, color="grey", lw=1, label=f"all {res['pool']} gold labels")
         ax.axhline(0.95 * full, color="grey", lw=1, ls=":", label="95% of that")
         ax.set(xscale="log", xlabel="labels bought", ylabel="F1 on held-back gold rows",
-               title=f"{name} (TF-IDF student)")
+               title=f"{name} (TF-IDF student, mean ± sd over {results['seeds']} seeds)")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     plt.close(fig)
 
 
+def merge(png: Path) -> dict[str, Any]:
+    """Build budget_curve.json from the saved points (the latest of each wins) and plot it."""
+    results: dict[str, Any] = {"student": "tfidf", "datasets": {}}
+    seeds = set()
+    for line in POINTS.read_text(encoding="utf-8").splitlines():
+        p = json.loads(line)
+        res = results["datasets"].setdefault(p.pop("dataset"), {})
+        if "full" in p:
+            res[f"full_data_{p.pop('full')}"] = p
+            continue
+        res.setdefault(p.pop("student"), {}).setdefault(p.pop("method"), {})[p.pop("budget")] = p
+        seeds.add(p["seeds"])
+    results["seeds"] = min(seeds) if seeds else 0
+    for res in results["datasets"].values():
+        res["full_data_f1"] = res["full_data_tfidf"]["f1"]
+        res.update({k: res["full_data_tfidf"][k] for k in ("pool", "test") if k in
+                    res["full_data_tfidf"]})
+        target = 0.95 * res["full_data_f1"]
+        points = res.get("tfidf", {})
+        res["labels_for_95pct"] = {m: labels_needed(p, target) for m, p in points.items()}
+        res["sampler_beats_random_le_500"] = {
+            str(b): max(points[m][b]["f1_mean"] for m in ("diversity", "lts")
+                        if b in points.get(m, {})) > points["random"][b]["f1_mean"]
+            for b in sorted(points.get("random", {})) if b <= 500
+            and any(b in points.get(m, {}) for m in ("diversity", "lts"))}
+    part = OUT_DIR / "budget_curve.darkpatterns.llm.json"
+    if part.exists() and "darkpatterns" in results["datasets"]:
+        results["datasets"]["darkpatterns"]["llm_teacher"] = json.loads(
+            part.read_text())["datasets"]["darkpatterns"]["llm_teacher"]
+    plot(results, png)
+    print(f"plot: {png}")
+    for name, res in results["datasets"].items():
+        print(f"{name}: full-data F1 {res['full_data_f1']:.3f}; labels to reach 95% of it: "
+              f"{res['labels_for_95pct']}; diversity or LTS beats random: "
+              f"{res['sampler_beats_random_le_500']}")
+    return results
+
+
 def main() -> None:
-    """Run the sweep, print figures with the machine, save JSON and PNG."""
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    """Run the sweep, print figures with the machine, save the points; --merge plots them."""
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=SHARED_DATA, help="The shared data folder.")
     ap.add_argument("--seeds", type=int, default=5)
-    ap.add_argument("--quick", action="store_true", help="Fewer budgets (smoke run).")
+    ap.add_argument("--datasets", nargs="+", choices=["darkpatterns", "ads-poultry"],
+                    default=["darkpatterns", "ads-poultry"])
+    ap.add_argument("--methods", nargs="+", choices=METHODS, default=METHODS)
+    ap.add_argument("--budgets", nargs="+", type=int, default=BUDGETS)
+    ap.add_argument("--no-full", action="store_true", help="Skip the all-labels baselines.")
+    ap.add_argument("--embed-curve", action="store_true",
+                    help="Also random/diversity at 100 and 500 labels with the embed student.")
     ap.add_argument("--only", choices=["llm-labels", "oracle", "llm"], default=None)
-    ap.add_argument("--no-llm", action="store_true", help="Skip the LLM-teacher part.")
+    ap.add_argument("--merge", action="store_true", help="Only merge saved points and plot.")
+    ap.add_argument("--llm-n", type=int, default=LLM_SAMPLE, help="LLM labels to use (cached).")
+    ap.add_argument("--png", type=Path, default=OUT_DIR.parents[1] / "docs" / "img" /
+                    "budget_curve.png")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    print(machine_line(), flush=True)
+    print(machine_line(), f"load average {os.getloadavg()[0]:.2f}", flush=True)
     started = time.perf_counter()
-    budgets = [50, 200, 500] if args.quick else BUDGETS
-    dark = load_dark(args.data)
+    rows = read_dark(args.data)
     if args.only == "llm-labels":
-        llm_labels(dark)
-        print(f"cached {LLM_CACHE}")
+        got = llm_labels(rows, llm_sample(embeddings([r["text"] for r in rows]), args.llm_n))
+        print(f"{len(got)} LLM labels cached in {LLM_CACHE}")
         return
-    results: dict[str, Any] = {"budgets": budgets, "seeds": args.seeds, "student": "tfidf",
-                               "datasets": {}}
-    datasets: list[Callable[[], Dataset]] = [lambda: dark, lambda: load_ads(args.data)]
-    for make in datasets:
-        ds = make()
-        print(f"{ds.name}: pool {len(ds.pool_texts)} ({ds.pool_y.mean():.0%} positive), test "
-              f"{len(ds.test_texts)}, length-matched test {len(ds.matched)}", flush=True)
-        res: dict[str, Any] = {"pool": len(ds.pool_texts), "test": len(ds.test_texts),
-                               "length_matched_test": len(ds.matched)}
-        all_idx = list(range(len(ds.pool_texts)))
-        for student in ("tfidf", "hybrid"):
-            full = score(ds, all_idx, gold(ds, all_idx), student=student)
-            res[f"full_data_{student}"] = full
-            print(f"  {student} on all {len(all_idx)} gold labels: test F1 {full['f1']:.3f} "
-                  f"(length-matched {full['f1_length_matched']:.3f})", flush=True)
-        res["full_data_f1"] = res["full_data_tfidf"]["f1"]
-        if args.only != "llm":
-            res["tfidf"] = curve(ds, METHODS, budgets, args.seeds, "tfidf")
-            res["embed"] = curve(ds, ["random", "diversity"], [100, 500], args.seeds, "embed")
-            target = 0.95 * res["full_data_f1"]
-            res["labels_for_95pct"] = {m: labels_needed(p, target) for m, p in res["tfidf"].items()}
-            res["sampler_beats_random_le_500"] = {
-                str(b): max(res["tfidf"][m][b]["f1_mean"] for m in ("diversity", "lts"))
-                > res["tfidf"]["random"][b]["f1_mean"] for b in budgets if b <= 500}
-            print(f"  labels to reach 95% of full-data F1 ({target:.3f}): "
-                  f"{res['labels_for_95pct']}", flush=True)
-            print(f"  diversity or LTS beats random (budget <= 500): "
-                  f"{res['sampler_beats_random_le_500']}", flush=True)
-        if ds.name == "darkpatterns" and not args.no_llm and args.only != "oracle":
-            res["llm_teacher"] = llm_teacher(ds, args.seeds)
-        results["datasets"][ds.name] = res
-    results["seconds"] = round(time.perf_counter() - started, 1)
-    if args.only is None:
-        png = OUT_DIR / "budget_curve.png"
-        OUT_DIR.mkdir(parents=True, exist_ok=True)
-        plot(results, png)
-        print(f"plot: {png}")
-    print(f"wrote {write_result('budget_curve', results)} in {results['seconds']:.0f}s")
+    if not args.merge:
+        names = ["darkpatterns"] if args.only == "llm" else args.datasets
+        for name in names:
+            ds = load_dark(args.data) if name == "darkpatterns" else load_ads(args.data)
+            print(f"{ds.name}: pool {len(ds.pool_texts)} ({ds.pool_y.mean():.0%} positive), test"
+                  f" {len(ds.test_texts)}, length-matched test {len(ds.matched)}", flush=True)
+            all_idx = list(range(len(ds.pool_texts)))
+            for student in () if args.no_full or args.only == "llm" else ("tfidf", "hybrid"):
+                full = score(ds, all_idx, gold(ds, all_idx), student)
+                save_point({"dataset": ds.name, "full": student, "pool": len(all_idx),
+                            "test": len(ds.test_texts), **full})
+                print(f"  {student} on all {len(all_idx)} gold labels: test F1 {full['f1']:.3f}"
+                      f" (length-matched {full['f1_length_matched']:.3f})", flush=True)
+            if args.only != "llm":
+                curve(ds, args.methods, args.budgets, args.seeds, "tfidf")
+                if args.embed_curve:
+                    curve(ds, ["random", "diversity"], [100, 500], args.seeds, "embed")
+            if ds.name == "darkpatterns" and args.only == "llm":
+                part = {"seeds": args.seeds, "datasets": {ds.name: {
+                    "llm_teacher": llm_teacher(ds, rows, args.llm_n, args.seeds)}}}
+                write_result("budget_curve.darkpatterns.llm", part)
+        print(f"done in {time.perf_counter() - started:.0f}s", flush=True)
+    if args.merge or (args.only is None and set(args.datasets) == {"darkpatterns", "ads-poultry"}):
+        results = merge(args.png)
+        results["seconds"] = round(time.perf_counter() - started, 1)
+        print(f"wrote {write_result('budget_curve', results)}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,8 @@ class Classifier(Protocol):
     classes_: tuple[str, ...]
 
     def fit(
-        self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
+        self, texts: Sequence[str], labels: Sequence[str],
+        sample_weight: Sequence[float] | None = None,
     ) -> Self:
         """Learn from labelled texts; returns self."""
         ...
@@ -120,7 +121,8 @@ class BaseStudent:
 
     # -- the shared head ---------------------------------------------------------------------
     def fit(
-        self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
+        self, texts: Sequence[str], labels: Sequence[str],
+        sample_weight: Sequence[float] | None = None,
     ) -> Self:
         """Fit the body and the head on texts and their labels; returns self."""
         from sklearn.calibration import CalibratedClassifierCV
@@ -133,7 +135,8 @@ class BaseStudent:
         counts = Counter(y.tolist())
         if len(counts) < 2:
             raise StudentError(f"need at least two classes to train, got {sorted(counts)}")
-        weights = None if sample_weight is None else np.clip(np.asarray(sample_weight, float), 0.05, None)
+        weights = (None if sample_weight is None
+                   else np.clip(np.asarray(sample_weight, float), 0.05, None))
         X = self._features(texts, fit=True)
         head = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000,
                                   random_state=self.seed)

@@ -54,7 +54,7 @@ class ClassifySummary:
 
 
 def predict_texts(clf: BaseStudent, texts: Sequence[str]) -> list[tuple[str, float, bool]]:
-    """(label, score, positive) per text: score = P(positive classes), positive = score >= threshold.
+    """(label, score, positive) per text: score = P(positive classes), positive = score >= cut.
 
     The label is the most probable positive class for a positive text and the most probable
     negative class otherwise, so label and flag never disagree.
@@ -70,7 +70,8 @@ def predict_texts(clf: BaseStudent, texts: Sequence[str]) -> list[tuple[str, flo
     best_neg = (np.asarray(neg_cols)[proba[:, neg_cols].argmax(axis=1)] if neg_cols
                 else best_pos)
     chosen = np.where(flag, best_pos, best_neg)
-    return [(clf.classes_[c], float(s), bool(f)) for c, s, f in zip(chosen, score, flag, strict=True)]
+    return [(clf.classes_[c], float(s), bool(f))
+            for c, s, f in zip(chosen, score, flag, strict=True)]
 
 
 def _pending_items(settings: Settings, task: str, kind: str, model_id: str,
@@ -100,7 +101,7 @@ def classify_task(
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH,
 ) -> ClassifySummary:
-    """Predict every not-yet-scored item of the task's kind with a model (default: the promoted one)."""
+    """Predict every not-yet-scored item of the task's kind with a model (default: promoted)."""
     start = time.perf_counter()
     name = task if isinstance(task, str) else task.name
     info = get_model(settings, model_id) if model_id else promoted_model(settings, name)

@@ -62,7 +62,7 @@ def cross_validate(
     target: str = "f1",
     min_precision: float | None = None,
 ) -> CVResult:
-    """Out-of-fold probabilities of a fresh student per fold, a threshold for `target`, and metrics."""
+    """Out-of-fold probabilities of a fresh student per fold, a threshold for `target`, metrics."""
     import time
 
     start = time.perf_counter()

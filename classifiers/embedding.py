@@ -44,6 +44,19 @@ def embed(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
     return np.stack([_memo[k] for k in keys])
 
 
+def remember(texts: Sequence[str], vectors: np.ndarray) -> None:
+    """Seed the memo with vectors computed elsewhere (e.g. the labeler's on-disk cache)."""
+    for text, vec in zip(texts, np.asarray(vectors, dtype=np.float32), strict=True):
+        _memo[_key(text)] = vec
+    while len(_memo) > _MEMO_MAX:
+        _memo.popitem(last=False)
+
+
+def forget() -> None:
+    """Empty the memo (so a benchmark times the encoder, not the memo)."""
+    _memo.clear()
+
+
 class EmbeddingStudent(BaseStudent):
     """MiniLM (frozen) body + calibrated, class-weighted logistic-regression head (SetFit's shape).
 

@@ -92,7 +92,8 @@ def evaluate(
             stored[row["item_id"]] = row["text"] or ""
         for row in query_records(settings.db_path,
                                  "SELECT item_id, value FROM current_labels WHERE task = ? "
-                                 "AND value IS NOT NULL AND list_contains(?, item_id)", [task, ids]):
+                                 "AND value IS NOT NULL AND list_contains(?, item_id)",
+                                 [task, ids]):
             teacher[row["item_id"]] = row["value"]
     for i, r in enumerate(gold):
         if r.get("text"):

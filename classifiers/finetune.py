@@ -71,7 +71,8 @@ class FinetuneStudent(BaseStudent):
         return torch.nn.functional.normalize(self.encoder_(feats)["sentence_embedding"], dim=-1)
 
     def fit(
-        self, texts: Sequence[str], labels: Sequence[str], sample_weight: Sequence[float] | None = None
+        self, texts: Sequence[str], labels: Sequence[str],
+        sample_weight: Sequence[float] | None = None,
     ) -> Self:
         """Fine-tune the encoder and a linear head on the labelled texts; returns self."""
         import torch

@@ -70,7 +70,8 @@ def classification_report(
     macro = {k: float(np.mean([per_class[c][k] for c in present])) if present else 0.0
              for k in ("precision", "recall", "f1")}
     return {"classes": labels, "per_class": per_class, "macro": macro,
-            "accuracy": float(np.mean(np.asarray(y_true) == np.asarray(y_pred))) if len(y_true) else 0.0,
+            "accuracy": (float(np.mean(np.asarray(y_true) == np.asarray(y_pred)))
+                         if len(y_true) else 0.0),
             "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(), "n": len(y_true)}
 
 

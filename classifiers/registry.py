@@ -41,14 +41,16 @@ def student_class(name: str) -> type[BaseStudent]:
     try:
         module, cls = STUDENTS[name].split(":")
     except KeyError:
-        raise StudentError(f"unknown student {name!r}: choose one of {', '.join(STUDENTS)}") from None
+        raise StudentError(
+            f"unknown student {name!r}: choose one of {', '.join(STUDENTS)}") from None
     return getattr(importlib.import_module(module), cls)  # type: ignore[no-any-return]
 
 
 def new_model_id(task: str, student: str) -> str:
     """A readable, unique, time-sortable model id: `<task>-<student>-<YYYYmmddHHMMSS>-<hash>`."""
     now = utcnow()
-    return f"{task}-{student}-{now:%Y%m%d%H%M%S}-{stable_id(task, student, now.isoformat(), length=6)}"
+    suffix = stable_id(task, student, now.isoformat(), length=6)
+    return f"{task}-{student}-{now:%Y%m%d%H%M%S}-{suffix}"
 
 
 def save_model(settings: Settings, clf: BaseStudent, card: dict[str, Any]) -> ModelInfo:
@@ -59,7 +61,8 @@ def save_model(settings: Settings, clf: BaseStudent, card: dict[str, Any]) -> Mo
     clf.save(path)
     full_card = {**card, "model_id": model_id, "student": clf.name,
                  "classes": list(clf.classes_), "positive": list(clf.positive_),
-                 "threshold": clf.threshold, "created_at": card.get("created_at") or utcnow().isoformat()}
+                 "threshold": clf.threshold,
+                 "created_at": card.get("created_at") or utcnow().isoformat()}
     (path / CARD_FILE).write_text(json.dumps(full_card, indent=1, default=str), encoding="utf-8")
     info = ModelInfo(model_id=model_id, task=task, student=clf.name, path=str(path.resolve()),
                      classes=list(clf.classes_), threshold=clf.threshold, card=full_card)
@@ -107,7 +110,8 @@ def list_models(settings: Settings, task: str | None = None) -> list[ModelInfo]:
 def get_model(settings: Settings, model_id: str) -> ModelInfo:
     """One model by id (a unique prefix is enough); ModelNotFoundError otherwise."""
     rows = query_records(settings.db_path,
-                         f"SELECT {_COLUMNS} FROM models WHERE starts_with(model_id, ?)", [model_id])
+                         f"SELECT {_COLUMNS} FROM models WHERE starts_with(model_id, ?)",
+                         [model_id])
     exact = [r for r in rows if r["model_id"] == model_id]
     if exact or len(rows) == 1:
         return _info((exact or rows)[0])

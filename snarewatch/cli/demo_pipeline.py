@@ -58,7 +58,7 @@ def run_demo(
         figures[task_name] = _run_task(s, task_name, budget=budget, backend=backend, seed=seed,
                                        timings=timings)
     figures["pages"] = _run_page_checks(s, timings)
-    _summary(s, figures, timings)
+    figures["quality"] = _summary(s, figures, timings)
     return figures
 
 
@@ -164,7 +164,7 @@ def _run_page_checks(s: Settings, timings: dict[str, float]) -> dict[str, Any]:
     return found
 
 
-def _summary(s: Settings, figures: dict[str, Any], timings: dict[str, float]) -> None:
+def _summary(s: Settings, figures: dict[str, Any], timings: dict[str, float]) -> dict[str, str]:
     from snarewatch.store import query_records
 
     counts = query_records(s.db_path, """
@@ -191,6 +191,7 @@ def _summary(s: Settings, figures: dict[str, Any], timings: dict[str, float]) ->
         "  snarewatch sql \"select label, count(*) from findings where task='deceptive-ui' "
         'group by 1 order by 2 desc"',
         title="next"))
+    return quality
 
 
 def _score_against_truth(s: Settings) -> dict[str, str]:

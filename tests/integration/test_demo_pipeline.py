@@ -58,5 +58,6 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
     assert counts["wl"] == counts["dl"] == 120
     assert counts["wp"] == 1600  # every ad classified, not just the labelled ones
     assert counts["pf"] > 0
-    assert "wildlife flags vs ground truth" in out
-    assert "page checks: deceptive shop pages found" in out
+    assert "snarewatch demo" in out and "snarewatch sql" in out
+    assert {"wildlife flags vs ground truth", "page checks: deceptive shop pages found",
+            "page checks: clean shop pages flagged"} <= set(figures["quality"])

@@ -53,9 +53,13 @@ def server(trained_data_dir):
         yield srv
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory, server):
-    """Chromium with the built extension, configured for the test server."""
+    """Chromium with the built extension, configured for the test server.
+
+    Module-scoped: Playwright's sync API keeps an event loop running on the main thread while it
+    is open, which would break later tests that start their own loop.
+    """
     ext = build_extension(tmp_path_factory.mktemp("ext") / "dist")
     with launch(tmp_path_factory.mktemp("profile"), ext) as b:
         b.configure(server.url, server.token)

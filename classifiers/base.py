@@ -68,6 +68,17 @@ class StudentError(SnarewatchError):
     """A student cannot be trained or loaded (too few labels, a corrupt model folder)."""
 
 
+def read_meta(path: Path, student: str) -> dict[str, Any]:
+    """The metadata of a student saved at `path`, checked to be of kind `student`."""
+    try:
+        meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StudentError(f"{path} is not a saved student: {exc}") from exc
+    if meta.get("student") != student:
+        raise StudentError(f"{path} holds a {meta.get('student')!r} student, not {student!r}")
+    return meta  # type: ignore[no-any-return]
+
+
 def default_positive(classes: Sequence[str]) -> tuple[str, ...]:
     """The positive classes when none are given: every class that does not read as negative."""
     pos = tuple(c for c in classes if c.lower() not in NEGATIVE_NAMES and not c.startswith("not_"))
@@ -200,12 +211,7 @@ class BaseStudent:
     def load(cls, path: Path) -> Self:
         """Read a student written by `save`."""
         path = Path(path)
-        try:
-            meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StudentError(f"{path} is not a saved student: {exc}") from exc
-        if meta.get("student") != cls.name:
-            raise StudentError(f"{path} holds a {meta.get('student')!r} student, not {cls.name!r}")
+        meta = read_meta(path, cls.name)
         self = cls(**meta["params"])
         self.head_ = joblib.load(path / HEAD_FILE)
         self.classes_ = tuple(meta["classes"])

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from classifiers.base import META_FILE, BaseStudent, StudentError, default_positive
+from classifiers.base import META_FILE, BaseStudent, StudentError, default_positive, read_meta
 from snarewatch.encoder import encoder_path
 
 log = logging.getLogger(__name__)
@@ -152,12 +152,7 @@ class FinetuneStudent(BaseStudent):
         import torch
 
         path = Path(path)
-        try:
-            meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise StudentError(f"{path} is not a saved student: {exc}") from exc
-        if meta.get("student") != cls.name:
-            raise StudentError(f"{path} holds a {meta.get('student')!r} student, not {cls.name!r}")
+        meta = read_meta(path, cls.name)
         self = cls(**meta["params"])
         self.classes_ = tuple(meta["classes"])
         self.positive_ = tuple(meta["positive"])

@@ -18,6 +18,7 @@ import numpy as np
 
 from labeler.calibrate import Calibration
 from labeler.embed import embed_texts
+from labeler.fudd import pair_key
 from labeler.items import existing_labels, load_items, positive_scores
 from labeler.knn import ExamplePool
 from labeler.llm import LLMBackend, make_backend
@@ -25,6 +26,7 @@ from labeler.llm.base import Choice
 from labeler.prompts import build_prompt, prompt_hash
 from labeler.sampling import select
 from labeler.strategy import Strategy, decide, prompts_for
+from labeler.teach import default_pairs
 from snarewatch.config import Settings
 from snarewatch.errors import ConfigError, LLMError
 from snarewatch.schema import Label, Run, Sample, stable_id, utcnow
@@ -68,6 +70,10 @@ class LabelSummary:
     def labels_per_minute(self) -> float:
         """Model answers per minute of labelling time (cache hits excluded)."""
         return 60.0 * self.labelled / self.label_seconds if self.label_seconds > 0 else 0.0
+
+
+PLACEHOLDER_NOTE = "<what tells these two labels apart, written once by the model>"
+"""Stands for a FuDD note in a planned prompt (the notes are written when labelling starts)."""
 
 
 @dataclass
@@ -353,8 +359,14 @@ def label_items(
 def plan_labels(
     settings: Settings, task: TaskSpec, *, budget: int | None = None, method: str = "diversity",
     backend: LLMBackend | str | None = None, item_ids: Sequence[str] | None = None,
+    strategy: Strategy | None = None,
 ) -> LabelPlan:
-    """Estimate a run (items, tokens, cost, time) and render one prompt, without calling the model."""
+    """Estimate a run (items, tokens, cost, time) and render one prompt, without calling the model.
+
+    The estimate counts every prompt variant as a call, kNN examples as extra item-sized input
+    and FuDD notes as a few extra sentences in the shared prefix (plus, once, their writing).
+    """
+    strategy = strategy or Strategy()
     llm = backend if backend is not None and not isinstance(backend, str) else \
         make_backend(settings, backend)
     budget = task.default_budget if budget is None else budget
@@ -362,14 +374,27 @@ def plan_labels(
     human = {r["item_id"] for r in existing_labels(settings.db_path, settings.landing_dir, task.name)
              if str(r["source"]).startswith("human:")}
     to_label = max(0, min(budget, len(items)) - len(human & {i["item_id"] for i in items}))
-    prompts = [build_prompt(task, item) for item in items[:200]]
-    example = prompts[0] if prompts else build_prompt(task, {f: f"<{f}>" for f in
-                                                             task.template_fields()})
+    notes = {pair_key(a, b): PLACEHOLDER_NOTE for a, b in default_pairs(task)} \
+        if strategy.fudd else None
+    shots = [("<a similar human-labelled example>", task.label_names[0])] * strategy.knn
+    prompts = [build_prompt(task, item, notes=notes, shots=shots) for item in items[:200]]
+    example = prompts[0] if prompts else build_prompt(
+        task, {f: f"<{f}>" for f in task.template_fields()}, notes=notes, shots=shots)
+    rendered = [task.render(item) for item in items[:200]]
+    item_chars = sum(len(r) for r in rendered) / len(rendered) if rendered else 100.0
     # About four characters per token for English text; the chat template adds ~30.
     per_in = (sum(len(p) for p in prompts) / len(prompts) if prompts else len(example)) / 4 + 30
+    per_in += strategy.knn * (item_chars - len(shots[0][0])) / 4 if shots else 0
     per_out = 12
-    tokens_in, tokens_out = int(per_in * to_label), int(per_out * to_label)
+    calls = to_label * strategy.variants
+    tokens_in, tokens_out = int(per_in * calls), int(per_out * calls)
+    if notes:  # written once per task and model, then cached
+        tokens_in += len(notes) * 250
+        tokens_out += len(notes) * 120
     cost = (tokens_in * llm.usd_per_1k_input + tokens_out * llm.usd_per_1k_output) / 1000
-    seconds = to_label * getattr(llm, "expected_seconds", 1.0) / max(1, llm.concurrency)
+    # A local model caches the shared prefix, so its time grows with the per-item part: each
+    # kNN example costs about half an item (embedded model: 0.2 s a label plain, 0.62 s with 4).
+    per_call = getattr(llm, "expected_seconds", 1.0) * (1 + strategy.knn / 2)
+    seconds = calls * per_call / max(1, llm.concurrency)
     return LabelPlan(task.name, llm.name, method, len(items), len(human), to_label, tokens_in,
                      tokens_out, cost, seconds, example)

@@ -87,15 +87,18 @@ def fudd_notes(backend: LLMBackend, task: TaskSpec, cache_dir: Path,
     the seed rows (asked with the plain prompt), or, without seed rows, from the spec's groups.
     """
     if len(task.labels) == 2 or not seed_rows:
-        pairs = confusable_pairs(task, [], k) if len(task.labels) == 2 else _spec_pairs(task, k)
+        pairs = default_pairs(task, k)
     else:
         run = run_gold(task, backend, seed_rows, Strategy())
         pairs = confusable_pairs(task, [c for c in run.choices if c is not None], k)
     return differential_notes(backend, task, pairs, cache_dir)
 
 
-def _spec_pairs(task: TaskSpec, k: int) -> list[tuple[str, str]]:
-    # Without answers to learn from, pair each positive label with the first negative one.
+def default_pairs(task: TaskSpec, k: int = 3) -> list[tuple[str, str]]:
+    """The FuDD pairs without answers to learn from: a binary task's one pair, otherwise each of
+    the first `k` positive labels with the first negative one."""
+    if len(task.labels) == 2:
+        return confusable_pairs(task, [], k)
     negative = next(name for name in task.label_names if name not in task.positive)
     return [tuple(sorted((p, negative))) for p in task.positive[:k]]  # type: ignore[misc]
 

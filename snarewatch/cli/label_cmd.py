@@ -214,8 +214,11 @@ def _register_label(app: typer.Typer) -> None:
                                   f"({picked.unscored} unscored), {picked.student_sure} left "
                                   "to the student")
         if plan:
+            from labeler.strategy import Strategy
+
             p = plan_labels(s, task, budget=budget, method=method.value, backend=backend,
-                            item_ids=item_ids)
+                            item_ids=item_ids,
+                            strategy=Strategy(knn=knn, fudd=fudd, variants=variants))
             row = {k: v for k, v in asdict(p).items() if k != "example_prompt"}
             row["est_cost_usd"] = round(p.est_cost_usd, 4)
             row["est_seconds"] = round(p.est_seconds, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import load
 
 from labeler.llm.fake import FakeBackend
@@ -115,3 +116,17 @@ def test_plan_calls_nothing_and_renders_a_prompt(store):
 def test_no_items_is_not_an_error(settings):
     summary = label_items(settings, load_task("wildlife"), budget=5, backend="fake:first")
     assert summary.items == 0 and summary.sampled == 0
+
+
+def test_plan_counts_variants_knn_and_fudd(store):
+    from labeler.strategy import Strategy
+
+    task, backend = load_task("wildlife"), FakeBackend(usd_per_1k_input=0.5)
+    plain = plan_labels(store, task, budget=5, backend=backend)
+    richer = plan_labels(store, task, budget=5, backend=backend,
+                         strategy=Strategy(knn=4, fudd=True, variants=2))
+    assert backend.calls == 0
+    assert richer.est_tokens_in > 2 * plain.est_tokens_in
+    assert richer.est_seconds == pytest.approx(plain.est_seconds * 2 * 3)
+    assert "a similar human-labelled example" in richer.example_prompt
+    assert "How to tell similar labels apart" in richer.example_prompt

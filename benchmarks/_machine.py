@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,3 +47,10 @@ def write_result(name: str, figures: dict[str, Any]) -> Path:
     path = OUT_DIR / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **figures}, indent=2, default=str))
     return path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now (for servers a benchmark starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import SHARED_DATA, machine_line, write_result  # noqa: E402
+from _machine import SHARED_DATA, free_port, machine_line, write_result  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -80,13 +80,6 @@ def serve_child(data_dir: str, port: int, cache_size: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 def _page(texts: list[str], rng: random.Random) -> dict:
     chosen = rng.sample(texts, PAGE_SIZE)
@@ -101,7 +94,7 @@ def measure(data_dir: Path, texts: list[str], requests: int, cache_size: int, sa
     """Start a server, send `requests` classify calls, return latency figures in ms."""
     import httpx
 
-    port = _free_port()
+    port = free_port()
     child = subprocess.Popen([sys.executable, __file__, "--serve-child", str(data_dir), str(port),
                               str(cache_size)])
     try:

@@ -13,7 +13,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,17 +22,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine_line, write_result  # noqa: E402
+from _machine import free_port, machine_line, write_result  # noqa: E402
 
 from snarewatch.config import Settings  # noqa: E402
 
 POLL_S = 0.01
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _redis_ok(port: int) -> bool:
@@ -157,7 +151,7 @@ def main() -> None:
         if _redis_ok(6379):
             brokers["redis"] = "redis://127.0.0.1:6379/9"
         elif shutil.which("redis-server"):
-            port = _free_port()
+            port = free_port()
             redis_proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind",
                                            "127.0.0.1", "--save", ""], stdout=subprocess.DEVNULL)
             while not _redis_ok(port):

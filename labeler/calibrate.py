@@ -2,9 +2,16 @@
 
 For each label the teacher predicts, the threshold is the lowest probability at which the seed
 items it gave that label (with at least that probability) are correct at `target_precision`.
-Labels with too few seed predictions share one pooled threshold. If the thresholds would abstain
-on more than `max_abstain` of the seed set, they are lowered together until they do not. An
-answer below its label's threshold is an abstention: kept as data for review, never trained on.
+Given the task's positive labels, thresholds are per side instead (positive or not, with the
+answer right when its side is): the yes/no decision is what students learn, and a side has
+enough seed items to set a threshold where a single one of 18 fine labels has not. Labels with
+too few seed predictions share one pooled threshold. If the thresholds would abstain
+on more than `max_abstain` of new items, they are lowered together until they do not. The rate on
+new items is estimated as (abstained + 1) / (n + 1), not abstained / n: thresholds sit at seed
+probabilities, so a new item falls below one slightly more often than the seed items did
+(measured: a cap applied to the seed rate itself let new items be abstained on 2-3 points more
+often than the cap). An answer below its label's threshold is an abstention: kept as data for
+review, never trained on.
 """
 
 from __future__ import annotations
@@ -12,6 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+POSITIVE_SIDE, NEGATIVE_SIDE = "(positive)", "(negative)"
+"""Threshold keys of the two sides when calibrating by side."""
 
 ABSTAIN_PREFIX = "abstain"
 """Label.error of an abstained answer starts with this (see migration 0400_labeler_abstain)."""
@@ -27,10 +37,17 @@ class Calibration:
     max_abstain: float = 0.2
     seed_n: int = 0
     seed_abstain_rate: float = 0.0
+    positive: list[str] = field(default_factory=list)  # set: thresholds are per side
+
+    def key(self, label: str | None) -> str:
+        """The threshold key of `label`: the label itself, or its side when calibrated by side."""
+        if not self.positive:
+            return str(label)
+        return POSITIVE_SIDE if label in self.positive else NEGATIVE_SIDE
 
     def threshold(self, label: str | None) -> float:
         """The threshold of `label` (the pooled default if it has none)."""
-        return self.thresholds.get(str(label), self.default)
+        return self.thresholds.get(self.key(label), self.default)
 
     def abstains(self, label: str | None, probability: float | None) -> bool:
         """True if the answer is too unsure to use (no label, or below its threshold)."""
@@ -53,7 +70,7 @@ class Calibration:
     def from_dict(cls, data: dict[str, Any]) -> Calibration:
         """Inverse of `to_dict` (unknown keys ignored)."""
         known = {k: data[k] for k in ("thresholds", "default", "target_precision", "max_abstain",
-                                      "seed_n", "seed_abstain_rate") if k in data}
+                                      "seed_n", "seed_abstain_rate", "positive") if k in data}
         return cls(**known)
 
 
@@ -75,15 +92,22 @@ def _lowest_threshold(probs: Sequence[float], correct: Sequence[bool],
 
 def fit_calibration(gold: Sequence[str], pred: Sequence[str | None], prob: Sequence[float | None],
                     *, target_precision: float = 0.9, max_abstain: float = 0.2,
-                    min_support: int = 5, correct: Sequence[bool] | None = None) -> Calibration:
-    """Choose per-label thresholds on a seed set (gold labels vs the teacher's answers).
+                    min_support: int = 5, correct: Sequence[bool] | None = None,
+                    positive: Sequence[str] = ()) -> Calibration:
+    """Choose thresholds on a seed set (gold labels vs the teacher's answers).
 
-    `correct` overrides exact-label agreement (e.g. agreement at a coarser level of labels).
+    With `positive` labels the thresholds are per side and an answer is right when its side is;
+    otherwise per label and right when the label is. `correct` overrides either.
     """
-    ok = list(correct) if correct is not None else [g == p for g, p in zip(gold, pred, strict=True)]
-    rows = [(ok_, p, 1.0 if q is None else float(q))
+    cal = Calibration(target_precision=target_precision, max_abstain=max_abstain,
+                      seed_n=len(gold), positive=list(positive))
+    if correct is not None:
+        ok = list(correct)
+    else:
+        ok = [cal.key(g) == cal.key(p) if positive else g == p
+              for g, p in zip(gold, pred, strict=True)]
+    rows = [(ok_, cal.key(p), 1.0 if q is None else float(q))
             for ok_, p, q in zip(ok, pred, prob, strict=True) if p is not None]
-    cal = Calibration(target_precision=target_precision, max_abstain=max_abstain, seed_n=len(gold))
     if not rows:
         return cal
     pooled = _lowest_threshold([q for _, _, q in rows], [bool(c) for c, _, _ in rows],
@@ -96,18 +120,17 @@ def fit_calibration(gold: Sequence[str], pred: Sequence[str | None], prob: Seque
         t = _lowest_threshold([q for _, q in mine], [bool(c) for c, _ in mine], target_precision)
         cal.thresholds[label] = t if t is not None else max(q for _, q in mine)
 
-    def rate() -> float:
-        abstained = sum(cal.abstains(p, q) for p, q in zip(pred, prob, strict=True))
-        return abstained / len(pred) if pred else 0.0
+    def abstained() -> int:
+        return sum(cal.abstains(p, q) for p, q in zip(pred, prob, strict=True))
 
     # Too many abstentions make the teacher useless: lower every threshold together, in steps
-    # through the seed probabilities, until the cap holds.
+    # through the seed probabilities, until the expected rate on new items is within the cap.
     steps = sorted({q for _, _, q in rows}, reverse=True)
-    while rate() > max_abstain and steps:
+    while (abstained() + 1) / (len(pred) + 1) > max_abstain and steps:
         ceiling = steps.pop(0)
         cal.default = min(cal.default, ceiling)
         cal.thresholds = {k: min(v, ceiling) for k, v in cal.thresholds.items()}
-    cal.seed_abstain_rate = rate()
+    cal.seed_abstain_rate = abstained() / len(pred) if pred else 0.0
     return cal
 
 

@@ -71,7 +71,7 @@ def run_gold(task: TaskSpec, backend: LLMBackend, rows: Sequence[dict[str, Any]]
     prompt_sets = [prompts_for(task, item, strategy, notes=notes, shots=s)
                    for item, s in zip(items, shots, strict=True)]
     started = time.monotonic()
-    outcomes = decide(backend, task.label_names, prompt_sets)
+    outcomes = decide(backend, task.label_names, prompt_sets, positive=task.positive)
     seconds = time.monotonic() - started
     choices = [None if isinstance(o, LLMError) else o for o in outcomes]
     return GoldRun(pred=[c.label if c else None for c in choices],
@@ -105,7 +105,6 @@ def default_pairs(task: TaskSpec, k: int = 3) -> list[tuple[str, str]]:
 
 def calibrate_on(task: TaskSpec, gold: Sequence[str], run: GoldRun, *,
                  target_precision: float = 0.9, max_abstain: float = 0.2) -> Calibration:
-    """Thresholds from a seed set's gold labels and the teacher's answers on it."""
-    del task  # the thresholds depend only on answers and gold labels
+    """Per-side thresholds from a seed set's gold labels and the teacher's answers on it."""
     return fit_calibration(gold, run.pred, run.prob, target_precision=target_precision,
-                           max_abstain=max_abstain)
+                           max_abstain=max_abstain, positive=task.positive)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import html
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from local_http import serve
 
 XSS_TITLE = ('Carved ivory bangle <img src=x onerror="window.__pwned=1">'
              "<script>window.__pwned=2</script>")
@@ -60,11 +61,5 @@ class _Handler(BaseHTTPRequestHandler):
 @contextmanager
 def serve_site() -> Iterator[str]:
     """Serve the pages on 127.0.0.1 (free port); yields the base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(_Handler) as base:
+        yield base

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,18 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from local_http import free_port, wait_until_ready
 
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = REPO / "extension"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def train_store(
@@ -113,21 +106,18 @@ def run_server(data_dir: Path, port: int | None = None) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         token_file = data_dir / "api-token"
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"snarewatch serve exited: {process.stderr.read().decode()}")  # type: ignore[union-attr]
-            if token_file.exists():
-                try:
-                    token = token_file.read_text().strip()
-                    if httpx.get(f"{url}/v1/health", headers={"Authorization": f"Bearer {token}"},
-                                 timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("snarewatch serve did not come up in 60 s")
-            time.sleep(0.2)
+
+        def healthy() -> bool:
+            if not token_file.exists():
+                return False
+            headers = {"Authorization": f"Bearer {token_file.read_text().strip()}"}
+            return httpx.get(f"{url}/v1/health", headers=headers, timeout=2).status_code == 200
+
+        def stderr() -> str:
+            return process.stderr.read().decode() if process.poll() is not None else ""  # type: ignore[union-attr]
+
+        wait_until_ready(process, healthy, name="snarewatch serve", timeout_s=60, output=stderr)
+        token = token_file.read_text().strip()
         yield Server(url=url, token=token, data_dir=data_dir, process=process)
     finally:
         process.terminate()

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from snarewatch.config import Settings
 from snarewatch.schema import Element, Label
 from snarewatch.store import Landing, load_pending, query_records

@@ -4,14 +4,13 @@ OpenAI-compatible server started by the test on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from local_http import free_port, wait_until_ready
 
 from snarewatch.schema import Ad
 from snarewatch.store import Landing, load_pending, query_records
@@ -86,17 +85,12 @@ def test_embedded_teacher_labels_obvious_ads(settings, teacher) -> None:  # type
     assert sum(labels[k]["value"] == "not_wildlife" for k in NEGATIVE) >= 2, labels
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):  # type: ignore[no-untyped-def]
     """`python -m llama_cpp.server` on a free 127.0.0.1 port; yields its /v1 base URL."""
     path = _model_path()
-    port = _free_port()
+    port = free_port()
     # The server logs a lot while loading: a file, not a pipe nobody drains (it would block).
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     log_file = log_path.open("wb")
@@ -107,19 +101,9 @@ def llama_server(tmp_path_factory):  # type: ignore[no-untyped-def]
     base = f"http://127.0.0.1:{port}/v1"
     try:
         # Loading takes ~3 s on an idle machine; a CPU shared with other jobs can take minutes.
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None:
-                tail = log_path.read_text(errors="replace")[-800:]
-                raise RuntimeError(f"llama_cpp.server exited: {tail}")
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("llama_cpp.server did not answer /v1/models within 300 s")
-            time.sleep(0.5)
+        wait_until_ready(proc, lambda: httpx.get(f"{base}/models", timeout=2).status_code == 200,
+                         name="llama_cpp.server", timeout_s=300, poll_s=0.5,
+                         output=lambda: log_path.read_text(errors="replace")[-800:])
         yield base
     finally:
         proc.terminate()

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from worker_env import REDIS_PORT, Env, free_port, redis_up
+from local_http import free_port
+from worker_env import REDIS_PORT, Env, redis_up
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from worker_env import Env, free_port, wait_for
+from local_http import free_port
+from worker_env import Env, wait_for
 from worker_shop import serve_shop, write_profile
 
 from snarewatch.config import Settings

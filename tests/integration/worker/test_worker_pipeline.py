@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from snarewatch.schema import Label, stable_id
-from snarewatch.store import Landing, load_pending, query_records
 from worker_env import Env, wait_for
 from worker_shop import serve_shop, write_profile
+
+from snarewatch.schema import Label, stable_id
+from snarewatch.store import Landing, load_pending, query_records
 
 
 def _train_wildlife_student(env: Env, profile: Path) -> str:

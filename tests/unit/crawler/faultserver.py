@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from local_http import serve as serve_handler
 
 PRODUCT = """<!doctype html><html lang="en"><head><title>Ivory carving</title>
 <script type="application/ld+json">{"@context":"https://schema.org","@type":"Product",
@@ -123,27 +124,12 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(404, _page("not found"))
 
 
-class QuietServer(ThreadingHTTPServer):
-    """Drops the tracebacks of clients that hang up (the crawler gives up on slow routes)."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass
-
-
 @contextmanager
 def serve() -> Iterator[str]:
     """Run the server on a free port; yields its base URL."""
     Handler.hits = Counter()
-    server = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(Handler) as base:
+        yield base
 
 
 def write_profile(path: Path, *, seeds: str = '["{base}/"]', render: str = "http",

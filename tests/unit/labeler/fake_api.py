@@ -7,8 +7,10 @@ import socket
 import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from local_http import serve
 
 
 class FakeAPI:
@@ -38,26 +40,24 @@ class FakeAPI:
                     action = api.actions.popleft() if api.actions else "ok"
                 api.respond(self, body, action)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serving = serve(Handler)
+        self._base = ""
 
     @property
     def base_url(self) -> str:
-        """The API base URL (…/v1)."""
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        """The API base URL (…/v1), once started."""
+        return f"{self._base}/v1"
 
     def script(self, *actions: str) -> None:
         """Queue actions for the next requests."""
         self.actions.extend(actions)
 
     def __enter__(self) -> FakeAPI:
-        self.thread.start()
+        self._base = self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._serving.__exit__(None, None, None)
 
     def respond(self, handler: BaseHTTPRequestHandler, body: dict[str, Any], action: str) -> None:
         """Act out one scripted behaviour."""

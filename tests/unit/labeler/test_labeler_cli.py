@@ -77,7 +77,7 @@ def test_eval_teacher_calibrates_then_label_abstains_and_export_uncertain(cli, s
     assert out.exit_code == 0, out.stdout
     card = json.loads(out.stdout)[0]
     assert card["n"] == 12 and card["strategy"]["knn"] == 2
-    assert card["calibration"]["thresholds"]["wildlife_product"] > 0.6
+    assert card["calibration"]["thresholds"]["(positive)"] > 0.6  # thresholds are per side
     assert (store.data_dir / "teacher-card-wildlife.json").exists()
     shown = json.loads(cli("eval-teacher", "wildlife", "--card", "--format", "json").stdout)[0]
     assert shown["calibration"] == card["calibration"]

@@ -155,7 +155,8 @@ def test_calibration_respects_the_abstention_cap() -> None:
     pred = ["pos"] * 20  # half wrong at every probability: no threshold reaches 0.9
     prob = [0.5 + i / 50 for i in range(20)]
     cal = fit_calibration(gold, pred, prob, target_precision=0.9, max_abstain=0.2)
-    assert cal.seed_abstain_rate <= 0.2
+    # The cap holds for new items, (abstained + 1) / (n + 1): 3 of 20 seed items, not 4.
+    assert cal.seed_abstain_rate == pytest.approx(3 / 20)
     assert Calibration.from_dict(json.loads(json.dumps(cal.to_dict()))) == cal
 
 
@@ -255,3 +256,31 @@ def test_teacher_card_scores_answered_items_and_counts_abstentions(wildlife) -> 
     assert card.per_label["not_wildlife"]["precision"] == 0.5
     assert card.seconds_per_label == pytest.approx(2.0)
     assert json.loads(card.to_json())["strategy"]["knn"] == 2
+
+
+def test_many_positive_labels_are_decided_by_their_summed_probability() -> None:
+    from labeler.strategy import by_side
+
+    # No single dark-pattern type beats "none", but together they hold 60 % of the mass.
+    choice = Choice("none", 0.4, probabilities={"none": 0.4, "timer": 0.35, "stock": 0.25})
+    out = by_side(choice, ["timer", "stock"])
+    assert out.label == "timer" and out.probability == pytest.approx(0.6)
+    sure = Choice("none", 0.7, probabilities={"none": 0.7, "timer": 0.2, "stock": 0.1})
+    assert by_side(sure, ["timer", "stock"]).probability == pytest.approx(0.7)
+    binary = Choice("yes", 0.8, probabilities={"yes": 0.8, "no": 0.2})
+    assert by_side(binary, ["yes"]) is binary
+
+
+def test_calibration_by_side_judges_the_yes_no_decision() -> None:
+    from labeler.calibrate import POSITIVE_SIDE
+
+    # Fine labels are often wrong (timer vs stock) while the side is right: by side, that is right.
+    gold = ["timer", "stock"] * 5 + ["none"] * 10
+    pred = ["stock", "timer"] * 5 + ["none"] * 10
+    prob = [0.6 + 0.035 * i for i in range(10)] + [0.9] * 10
+    by_label = fit_calibration(gold, pred, prob, max_abstain=1.0)
+    by_side = fit_calibration(gold, pred, prob, max_abstain=1.0, positive=["timer", "stock"])
+    assert by_label.abstains("timer", 0.8)
+    assert not by_side.abstains("timer", 0.8) and not by_side.abstains("none", 0.9)
+    assert set(by_side.thresholds) == {POSITIVE_SIDE, "(negative)"}
+    assert Calibration.from_dict(json.loads(json.dumps(by_side.to_dict()))) == by_side

@@ -129,7 +129,7 @@ def test_readers_wait_for_the_writer_then_succeed(settings):
     import sys
 
     code = ("from snarewatch.store import query_records; import sys; "
-            f"print(query_records(sys.argv[1], 'SELECT count(*) n FROM runs')[0]['n'])")
+            "print(query_records(sys.argv[1], 'SELECT count(*) n FROM runs')[0]['n'])")
     out = subprocess.run([sys.executable, "-c", code, str(settings.db_path)], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -95,31 +95,35 @@ def llm_labels(rows: list[dict[str, str]], sample_rows: list[int], label_missing
     With `label_missing=False` only cached decisions are returned. Each decision is appended to
     the cache as soon as it is made; failures are counted, not cached.
     """
+    from labeler.prompts import PROMPT_VERSION, build_prompt, prompt_prefix
+    from labeler.taskspecs import load_task
+
+    task = load_task("deceptive-ui")
+    # Answers to another prompt or decision rule are not reused.
+    version = hashlib.sha256((PROMPT_VERSION + prompt_prefix(task)).encode()).hexdigest()[:12]
     cache = read_llm_cache()
-    cache = {i: e for i, e in cache.items() if i < len(rows) and e["text"] == rows[i]["text"]}
+    cache = {i: e for i, e in cache.items()
+             if i < len(rows) and e["text"] == rows[i]["text"] and e.get("prompt") == version}
     todo = [i for i in sample_rows if i not in cache]
     if todo and label_missing:
         from labeler.llm import make_backend
-        from labeler.prompts import build_prompt, prompt_prefix
-        from labeler.taskspecs import load_task
+        from labeler.strategy import decide
         from snarewatch.config import load_settings
         from snarewatch.errors import LLMError
 
-        task = load_task("deceptive-ui")
         backend = make_backend(load_settings(), "embedded")
-        version = hashlib.sha256(prompt_prefix(task).encode()).hexdigest()[:12]
         print(f"  LLM: labelling {len(todo)} texts with {backend.name} (prompt {version})",
               flush=True)
         failed, start = 0, time.perf_counter()
         LLM_CACHE.parent.mkdir(parents=True, exist_ok=True)
         with LLM_CACHE.open("a", encoding="utf-8") as fh:
             for k, i in enumerate(todo, 1):
-                try:
-                    choice = backend.choose(build_prompt(task, {"text": rows[i]["text"]}),
-                                            task.label_names)
-                except LLMError as exc:
+                # As `snarewatch label` decides.
+                choice = decide(backend, task.label_names,
+                                [[build_prompt(task, {"text": rows[i]["text"]})]])[0]
+                if isinstance(choice, LLMError):
                     failed += 1
-                    log.warning("row %d: %s", i, exc)
+                    log.warning("row %d: %s", i, choice)
                     continue
                 entry = {"row": i, "text": rows[i]["text"], "label": choice.label,
                          "probability": choice.probability, "dark": task.is_positive(choice.label),

@@ -15,8 +15,8 @@ from typing import Any
 
 from snarewatch.taskspec import TaskSpec
 
-PROMPT_VERSION = "p3"
-"""Changes with the prompt layout or the decision rule, so cached answers are not reused."""
+PROMPT_VERSION = "p2"
+"""Changes whenever the prompt layout changes, so cached answers to the old layout are not reused."""
 
 # Self-consistency needs prompts that differ in form but not in meaning: other wording of the
 # instruction and another order of the labels (small models favour options by position).

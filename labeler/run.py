@@ -201,8 +201,7 @@ class _Session:
 
     def _call_many(self, prompt_sets: list[list[str]]) -> list[tuple[Choice | None, str | None]]:
         out: list[tuple[Choice | None, str | None]] = []
-        for outcome in decide(self.backend, self.task.label_names, prompt_sets,
-                              positive=self.task.positive):
+        for outcome in decide(self.backend, self.task.label_names, prompt_sets):
             if isinstance(outcome, LLMError):
                 out.append((None, f"{type(outcome).__name__}: {outcome}"))
             else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from labeler.llm.base import Choice, LLMBackend
@@ -84,35 +84,15 @@ def combine(choices: Sequence[Choice], options: Sequence[str]) -> Choice:
     )
 
 
-def by_side(choice: Choice, positive: Sequence[str]) -> Choice:
-    """Decide positive-or-not on the summed probability of the positive labels.
-
-    With many positive labels (18 deceptive-UI types) the most probable single label is often the
-    negative one although most of the mass sits on positive labels; what students learn, and what
-    abstention should judge, is that yes/no decision. The label becomes the most probable one on
-    the winning side, and `probability` that side's total. A choice without per-option
-    probabilities, or a task with one positive and one negative label, is unchanged.
-    """
-    probs = choice.probabilities
-    if not probs or not positive or len(probs) <= 2:
-        return choice
-    p_pos = sum(v for k, v in probs.items() if k in positive)
-    side = [k for k in probs if (k in positive) == (p_pos >= 0.5)]
-    best = max(side, key=lambda k: probs[k])
-    return replace(choice, label=best, probability=p_pos if p_pos >= 0.5 else 1.0 - p_pos)
-
-
 Outcome = Choice | LLMError
 
 
 def decide(backend: LLMBackend, options: Sequence[str], prompt_sets: Sequence[Sequence[str]],
-           *, positive: Sequence[str] = (),
-           on_done: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
+           *, on_done: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
     """Ask the backend every item's prompts (variant-major) and combine each item's answers.
 
     `prompt_sets[i]` holds item i's prompts, one per variant. An item whose any variant fails
-    gets that LLMError. With `positive` labels, answers are decided `by_side`.
-    `on_done(i, outcome)` is called as each item completes.
+    gets that LLMError. `on_done(i, outcome)` is called as each item completes.
     """
     n_items = len(prompt_sets)
     answers: list[list[Choice | None]] = [[None] * len(p) for p in prompt_sets]
@@ -139,7 +119,7 @@ def decide(backend: LLMBackend, options: Sequence[str], prompt_sets: Sequence[Se
         remaining[i] -= 1
         if remaining[i] == 0:
             outcome: Outcome = failed[i] if i in failed else \
-                by_side(combine([a for a in answers[i] if a is not None], options), positive)
+                combine([a for a in answers[i] if a is not None], options)
             results[i] = outcome
             if on_done is not None:
                 on_done(i, outcome)

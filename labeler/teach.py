@@ -71,7 +71,7 @@ def run_gold(task: TaskSpec, backend: LLMBackend, rows: Sequence[dict[str, Any]]
     prompt_sets = [prompts_for(task, item, strategy, notes=notes, shots=s)
                    for item, s in zip(items, shots, strict=True)]
     started = time.monotonic()
-    outcomes = decide(backend, task.label_names, prompt_sets, positive=task.positive)
+    outcomes = decide(backend, task.label_names, prompt_sets)
     seconds = time.monotonic() - started
     choices = [None if isinstance(o, LLMError) else o for o in outcomes]
     return GoldRun(pred=[c.label if c else None for c in choices],

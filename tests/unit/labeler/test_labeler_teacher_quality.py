@@ -258,19 +258,6 @@ def test_teacher_card_scores_answered_items_and_counts_abstentions(wildlife) -> 
     assert json.loads(card.to_json())["strategy"]["knn"] == 2
 
 
-def test_many_positive_labels_are_decided_by_their_summed_probability() -> None:
-    from labeler.strategy import by_side
-
-    # No single dark-pattern type beats "none", but together they hold 60 % of the mass.
-    choice = Choice("none", 0.4, probabilities={"none": 0.4, "timer": 0.35, "stock": 0.25})
-    out = by_side(choice, ["timer", "stock"])
-    assert out.label == "timer" and out.probability == pytest.approx(0.6)
-    sure = Choice("none", 0.7, probabilities={"none": 0.7, "timer": 0.2, "stock": 0.1})
-    assert by_side(sure, ["timer", "stock"]).probability == pytest.approx(0.7)
-    binary = Choice("yes", 0.8, probabilities={"yes": 0.8, "no": 0.2})
-    assert by_side(binary, ["yes"]) is binary
-
-
 def test_calibration_by_side_judges_the_yes_no_decision() -> None:
     from labeler.calibrate import POSITIVE_SIDE
 

@@ -37,16 +37,28 @@ def make_folds(
     """Stratified folds, grouped when `groups` has enough distinct values (no page in two folds)."""
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-    y = np.asarray(labels)
+    k = max(2, min(k, len(labels) // 4 or 2))
+    y = _strata(labels, k)
     smallest = min(Counter(y.tolist()).values())
-    # Folds cannot outnumber the rarest class's rows, or a fold trains without it.
-    k = max(2, min(k, len(y) // 4 or 2))
     dummy = np.zeros(len(y))
     if groups is not None and len(set(groups)) >= k and len(set(groups)) < len(y):
         splitter: Any = StratifiedGroupKFold(k, shuffle=True, random_state=seed)
         return list(splitter.split(dummy, y, groups=np.asarray(groups))), True
+    # Folds cannot outnumber the rarest stratum's rows, or a fold trains without it.
     splitter = StratifiedKFold(max(2, min(k, smallest)), shuffle=True, random_state=seed)
     return list(splitter.split(dummy, y)), False
+
+
+def _strata(labels: Sequence[str], k: int) -> np.ndarray:
+    """The labels folds are balanced on: classes with fewer than `k` rows share one stratum
+    (joined to the largest class if even together they are fewer), so rare level-2 labels
+    (one `forced_enrollment` among 240) neither break stratification nor warn about it."""
+    counts = Counter(str(v) for v in labels)
+    rare = {c for c, n in counts.items() if n < k}
+    if not rare or len(rare) == len(counts):
+        return np.asarray([str(v) for v in labels])
+    merged = "(rare)" if sum(counts[c] for c in rare) >= k else counts.most_common(1)[0][0]
+    return np.asarray([merged if str(v) in rare else str(v) for v in labels])
 
 
 def cross_validate(

@@ -68,3 +68,16 @@ def test_predict_texts_label_agrees_with_flag(texts_labels):
             assert positive == (score >= threshold)
             assert (label in clf.positive_) == positive
     assert predict_texts(clf, []) == []
+
+
+def test_rare_labels_share_a_stratum_without_warnings() -> None:
+    import warnings
+
+    labels = ["none"] * 30 + ["timer"] * 8 + ["forced_enrollment"] + ["nagging"] * 2
+    groups = [f"page{n // 2}" for n in range(len(labels))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # sklearn warns when a class has fewer rows than folds
+        for g in (groups, None):
+            folds, _ = make_folds(labels, g, k=5)
+            test_rows = sorted(i for _, test in folds for i in test)
+            assert test_rows == list(range(len(labels)))  # every row held out exactly once

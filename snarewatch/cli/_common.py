@@ -65,6 +65,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+VERTICAL_ABOVE = 5
+"""A single row with more columns than this is printed as field/value lines."""
+
+
 def print_rows(
     rows: Sequence[dict[str, Any]], fmt: OutputFormat = OutputFormat.table, title: str | None = None
 ) -> None:
@@ -83,6 +87,15 @@ def print_rows(
         sys.stdout.write(buf.getvalue())
         return
     table = Table(title=title, show_lines=False)
+    if len(rows) == 1 and len(columns) > VERTICAL_ABOVE:
+        # One wide record (a plan, a run summary, a card) reads better as field/value lines
+        # than as columns folded to a few characters each.
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for key, value in rows[0].items():
+            table.add_row(str(key), "" if value is None else str(_jsonable(value)))
+        console.print(table)
+        return
     for col in columns:
         table.add_column(str(col), overflow="fold")
     for row in rows:

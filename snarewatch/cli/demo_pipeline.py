@@ -111,6 +111,11 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
     pool = f"{len(item_ids):,} shop-page elements" if item_ids is not None else "all items"
     _step(f"2/5 label [{task_name}]: diversity sample of {budget} from {pool}")
     t = time.perf_counter()
+    teaching = None
+    if task_name == "wildlife":  # the demo site knows every ad's label, not every element's
+        from snarewatch.cli.demo_seed import seed_teaching
+
+        teaching, backend = seed_teaching(s, task, backend, seed)
     with progress() as bar:
         bar_task = bar.add_task(f"label {task_name}", total=budget, status="")
 
@@ -120,7 +125,8 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
                        status=f"{labels_per_min:.0f} labels/min · {failed} failed")
 
         labels = label_items(s, task, budget=budget, method="diversity", backend=backend,
-                             seed=seed, item_ids=item_ids, on_progress=on_progress)
+                             seed=seed, item_ids=item_ids, on_progress=on_progress,
+                             teaching=teaching)
     _load(s)
     timings[f"label {task_name}"] = time.perf_counter() - t
     by_value = ", ".join(f"{k} {v}" for k, v in sorted(labels.by_value.items(),

@@ -51,11 +51,17 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
         assert figures[task]["labels"].labelled > 0
         assert figures[task]["classify"] is not None
     counts = query_records(settings.db_path, """
-        SELECT (SELECT count(*) FROM labels WHERE task = 'wildlife') AS wl,
+        SELECT (SELECT count(*) FROM labels WHERE task = 'wildlife'
+                AND source NOT LIKE 'human:%') AS wl,
+               (SELECT count(*) FROM labels WHERE task = 'wildlife'
+                AND source = 'human:demo-ground-truth') AS seed,
                (SELECT count(*) FROM labels WHERE task = 'deceptive-ui') AS dl,
                (SELECT count(*) FROM predictions WHERE task = 'wildlife') AS wp,
                (SELECT count(*) FROM page_findings) AS pf""")[0]
-    assert counts["wl"] == counts["dl"] == 120
+    assert counts["dl"] == 120
+    # The 40 seed ads are human labels; the LLM labels the rest of the 120-ad sample.
+    assert counts["seed"] == 40 and 80 <= counts["wl"] <= 120
+    assert "seed set: 40 ads" in out and "abstains below" in out
     assert counts["wp"] == 1600  # every ad classified, not just the labelled ones
     assert counts["pf"] > 0
     assert "snarewatch demo" in out and "snarewatch sql" in out

@@ -9,14 +9,17 @@ from snarewatch.cli._common import console, settings
 DEMO_EPILOG = """\
 What it does, with the embedded defaults and nothing from the internet:
 
-  1. starts the demo marketplace on 127.0.0.1 (1,600 ads, a shop with deceptive patterns)
-  2. crawls it (httpx for ads; Chromium with screenshots and element maps for shop pages)
-  3. samples a diverse subset and labels it with the embedded LLM (Qwen2.5-Coder-1.5B);
-     for wildlife, 40 ads with known labels stand in for a researcher's hand-labelled seed
-     set: they calibrate when the LLM abstains (unsure answers go to review, not training)
+  1. starts the demo marketplace on 127.0.0.1 (1,600 ads, a shop with
+     deceptive patterns)
+  2. crawls it (httpx for ads; Chromium with screenshots and element maps
+     for shop pages)
+  3. samples a diverse subset and labels it with the embedded LLM
+     (Qwen2.5-Coder-1.5B); for wildlife, 40 ads with known labels stand
+     in for a researcher's hand-labelled seed set and set when the LLM
+     abstains (unsure answers go to review, not into training)
   4. trains a small student per task and classifies every crawled item
-  5. loads everything into data/snarewatch.duckdb and scores the flags against the site's
-     ground truth, so you see how far to trust them
+  5. loads everything into data/snarewatch.duckdb and scores the flags
+     against the site's ground truth, so you see how far to trust them
 
 Then query it:  snarewatch sql "select * from findings limit 20"
 """

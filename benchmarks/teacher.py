@@ -40,7 +40,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from labeler.evaluate import gold_item, macro_f1, prf  # noqa: E402
+from labeler.evaluate import gold_item, macro_f1, positive_probability, prf, roc_auc  # noqa: E402
 from labeler.llm import make_backend  # noqa: E402
 from labeler.strategy import Strategy  # noqa: E402
 from labeler.taskspecs import load_task  # noqa: E402
@@ -254,27 +254,6 @@ def seed_calibration(task, seed_rows, pred, prob):  # type: ignore[no-untyped-de
     return calibrate_on(task, [r["label"] for r in seed_rows],
                         GoldRun(pred=list(pred), prob=list(prob), choices=[], seconds=0.0,
                                 failed=0), target_precision=0.9, max_abstain=0.2)
-
-
-def positive_probability(task, choice) -> float | None:  # type: ignore[no-untyped-def]
-    """The teacher's probability that an item is positive (any positive label), if it said."""
-    if choice is None:
-        return None
-    if choice.probabilities:
-        return sum(choice.probabilities.get(label, 0.0) for label in task.positive)
-    if choice.probability is None:
-        return None
-    return choice.probability if task.is_positive(choice.label) else 1 - choice.probability
-
-
-def roc_auc(gold: list[bool], score: list[float | None]) -> float | None:
-    """Area under the ROC curve of the positive probability: how well any threshold could do."""
-    from sklearn.metrics import roc_auc_score
-
-    pairs = [(g, s) for g, s in zip(gold, score, strict=True) if s is not None]
-    if len({g for g, _ in pairs}) < 2:
-        return None
-    return float(roc_auc_score([g for g, _ in pairs], [s for _, s in pairs]))
 
 
 def resample(task, rows, pred, prob, draws: int = RESAMPLE_DRAWS) -> dict[str, Any]:  # type: ignore[no-untyped-def]

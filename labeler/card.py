@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from labeler.calibrate import Calibration
-from labeler.evaluate import prf
+from labeler.evaluate import prf, roc_auc
 from snarewatch.errors import ConfigError
 from snarewatch.schema import utcnow
 from snarewatch.taskspec import TaskSpec
@@ -36,6 +36,7 @@ class TeacherCard:
     precision: float  # positive vs rest, answered items
     recall: float
     f1: float
+    ranking_auc: float | None = None  # ROC AUC of P(positive) on all answers (0.5 = chance)
     per_label: dict[str, dict[str, float]] = field(default_factory=dict)
     seconds_per_label: float = 0.0
     calibration: dict[str, Any] | None = None
@@ -50,8 +51,13 @@ class TeacherCard:
 def compute_card(task: TaskSpec, model: str, gold: Sequence[str], pred: Sequence[str | None],
                  prob: Sequence[float | None], *, strategy: dict[str, Any] | None = None,
                  calibration: Calibration | None = None, failed: int = 0, seconds: float = 0.0,
-                 notes: dict[str, str] | None = None) -> TeacherCard:
-    """Score the teacher's answers (None = failed) against gold labels; abstain by `calibration`."""
+                 notes: dict[str, str] | None = None,
+                 positive_prob: Sequence[float | None] | None = None) -> TeacherCard:
+    """Score the teacher's answers (None = failed) against gold labels; abstain by `calibration`.
+
+    `positive_prob` (the teacher's P(positive) per item) adds the ranking AUC: how well any
+    threshold could separate the classes, i.e. how much calibration can do for this teacher.
+    """
     n = len(gold)
     kept = [(g, p) for g, p, q in zip(gold, pred, prob, strict=True)
             if p is not None and not (calibration and calibration.abstains(p, q))]
@@ -74,6 +80,8 @@ def compute_card(task: TaskSpec, model: str, gold: Sequence[str], pred: Sequence
         agreement=sum(g == p for g, p in kept) / len(kept) if kept else 0.0,
         agreement_all=sum(g == p for g, p in kept) / n if n else 0.0,
         precision=precision, recall=recall, f1=f1, per_label=per_label,
+        ranking_auc=None if positive_prob is None else roc_auc(
+            [task.is_positive(g) for g in gold], positive_prob),
         seconds_per_label=seconds / n if n else 0.0,
         calibration=calibration.to_dict() if calibration else None, notes=dict(notes or {}),
         created_at=utcnow().isoformat(),

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from labeler.llm.base import LLMBackend
+from labeler.llm.base import Choice, LLMBackend
 from labeler.prompts import build_prompt
 from snarewatch.errors import ConfigError, LLMError
 from snarewatch.taskspec import TaskSpec
@@ -42,6 +42,28 @@ def prf(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def positive_probability(task: TaskSpec, choice: Choice | None) -> float | None:
+    """The teacher's probability that an item is positive (any positive label), if it said."""
+    if choice is None:
+        return None
+    if choice.probabilities:
+        return sum(choice.probabilities.get(label, 0.0) for label in task.positive)
+    if choice.probability is None:
+        return None
+    return choice.probability if task.is_positive(choice.label) else 1 - choice.probability
+
+
+def roc_auc(gold: Sequence[bool], score: Sequence[float | None]) -> float | None:
+    """ROC AUC of a positive-class score: how well any threshold on it could separate the classes
+    (0.5 = chance, 1 = perfectly). None without both classes or without scores."""
+    from sklearn.metrics import roc_auc_score
+
+    pairs = [(g, s) for g, s in zip(gold, score, strict=True) if s is not None]
+    if len({g for g, _ in pairs}) < 2:
+        return None
+    return float(roc_auc_score([g for g, _ in pairs], [s for _, s in pairs]))
 
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str | None]) -> float:

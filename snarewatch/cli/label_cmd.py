@@ -353,6 +353,7 @@ def _register_teacher(app: typer.Typer) -> None:
         `label --abstain` reads.
         """
         from labeler.card import compute_card, read_card, write_card
+        from labeler.evaluate import positive_probability
 
         s = settings()
         task = _task(task_name)
@@ -389,7 +390,8 @@ def _register_teacher(app: typer.Typer) -> None:
                                    max_abstain=max_abstain) if calibrate else None
         card = compute_card(task, asked.backend.name, gold_labels, run.pred, run.prob,
                             strategy=strategy.params(), calibration=calibration,
-                            failed=run.failed, seconds=run.seconds, notes=notes)
+                            failed=run.failed, seconds=run.seconds, notes=notes,
+                            positive_prob=[positive_probability(task, c) for c in run.choices])
         path = write_card(s.data_dir, card)
         _print_card(asdict(card), fmt)
         if fmt is not OutputFormat.json:

@@ -271,3 +271,14 @@ def test_calibration_by_side_judges_the_yes_no_decision() -> None:
     assert not by_side.abstains("timer", 0.8) and not by_side.abstains("none", 0.9)
     assert set(by_side.thresholds) == {POSITIVE_SIDE, "(negative)"}
     assert Calibration.from_dict(json.loads(json.dumps(by_side.to_dict()))) == by_side
+
+
+def test_the_card_reports_how_well_the_teacher_ranks() -> None:
+    wildlife = load_task("wildlife")
+    gold = ["wildlife_product", "not_wildlife", "wildlife_product", "not_wildlife"]
+    pred = ["wildlife_product", "wildlife_product", "wildlife_product", "not_wildlife"]
+    prob = [0.9, 0.6, 0.8, 0.7]
+    # P(positive): every wildlife item above every other one, though one answer is wrong.
+    card = compute_card(wildlife, "m", gold, pred, prob, positive_prob=[0.9, 0.6, 0.8, 0.3])
+    assert card.f1 < 1.0 and card.ranking_auc == pytest.approx(1.0)
+    assert compute_card(wildlife, "m", gold, pred, prob).ranking_auc is None

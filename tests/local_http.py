@@ -63,3 +63,13 @@ def wait_until_ready(process: subprocess.Popen[bytes], ready: Callable[[], bool]
         if time.monotonic() > deadline:
             raise RuntimeError(f"{name} did not come up within {timeout_s:.0f} s: {output()}")
         time.sleep(poll_s)
+
+
+def stop(process: subprocess.Popen[bytes], timeout_s: float) -> None:
+    """Terminate a server the test started; kill it if it has not exited within `timeout_s`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

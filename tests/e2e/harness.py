@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from local_http import free_port, wait_until_ready
+from local_http import free_port, stop, wait_until_ready
 
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = REPO / "extension"
@@ -120,11 +120,7 @@ def run_server(data_dir: Path, port: int | None = None) -> Iterator[Server]:
         token = token_file.read_text().strip()
         yield Server(url=url, token=token, data_dir=data_dir, process=process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout_s=10)
 
 
 def build_extension(out_dir: Path) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from local_http import free_port, wait_until_ready
+from local_http import free_port, stop, wait_until_ready
 
 from snarewatch.schema import Ad
 from snarewatch.store import Landing, load_pending, query_records
@@ -106,12 +106,7 @@ def llama_server(tmp_path_factory):  # type: ignore[no-untyped-def]
                          output=lambda: log_path.read_text(errors="replace")[-800:])
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, timeout_s=20)
         log_file.close()
 
 

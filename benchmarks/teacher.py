@@ -183,16 +183,6 @@ def metrics(task, rows, pred, prob, cal) -> dict[str, Any]:  # type: ignore[no-u
             "abstain_rate": 1 - len(kept) / len(rows) if rows else 0.0}
 
 
-def bench_task(backend, task, splits, configs, cache_dir, notes_cache) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Every configuration on seed (for calibration), dev and test."""
-    seed_rows = splits["seed"]
-    pool = pool_from_rows(task, seed_rows, cache_dir)
-    results: dict[str, Any] = {}
-    for name in configs:
-        results[name] = bench_config(backend, task, splits, name, pool, cache_dir, notes_cache)
-    return results
-
-
 def bench_config(backend, task, splits, name, pool, cache_dir, notes_cache) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """One configuration on seed (for calibration), dev and test."""
     seed_rows = splits["seed"]

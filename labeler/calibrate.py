@@ -29,7 +29,7 @@ ABSTAIN_PREFIX = "abstain"
 
 @dataclass
 class Calibration:
-    """Per-label thresholds; an answer below its label's threshold is abstained."""
+    """Per-label (or per-side) thresholds; an answer below its threshold is abstained."""
 
     thresholds: dict[str, float] = field(default_factory=dict)
     default: float = 0.0  # for labels without their own threshold
@@ -92,20 +92,16 @@ def _lowest_threshold(probs: Sequence[float], correct: Sequence[bool],
 
 def fit_calibration(gold: Sequence[str], pred: Sequence[str | None], prob: Sequence[float | None],
                     *, target_precision: float = 0.9, max_abstain: float = 0.2,
-                    min_support: int = 5, correct: Sequence[bool] | None = None,
-                    positive: Sequence[str] = ()) -> Calibration:
+                    min_support: int = 5, positive: Sequence[str] = ()) -> Calibration:
     """Choose thresholds on a seed set (gold labels vs the teacher's answers).
 
     With `positive` labels the thresholds are per side and an answer is right when its side is;
-    otherwise per label and right when the label is. `correct` overrides either.
+    otherwise per label and right when the label is.
     """
     cal = Calibration(target_precision=target_precision, max_abstain=max_abstain,
                       seed_n=len(gold), positive=list(positive))
-    if correct is not None:
-        ok = list(correct)
-    else:
-        ok = [cal.key(g) == cal.key(p) if positive else g == p
-              for g, p in zip(gold, pred, strict=True)]
+    # cal.key is the label itself without `positive`, its side with it.
+    ok = [cal.key(g) == cal.key(p) for g, p in zip(gold, pred, strict=True)]
     rows = [(ok_, cal.key(p), 1.0 if q is None else float(q))
             for ok_, p, q in zip(ok, pred, prob, strict=True) if p is not None]
     if not rows:

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from labeler.llm.base import Choice, LLMBackend
-from labeler.prompts import build_prompt
-from snarewatch.errors import ConfigError, LLMError
+from labeler.llm.base import Choice
+from labeler.prompts import POSITIVE_SIDE
 from snarewatch.taskspec import TaskSpec
-
-
-@dataclass
-class TeacherReport:
-    """Metrics of one backend on one gold set."""
-
-    task: str
-    backend: str
-    n: int = 0
-    failed: int = 0
-    accuracy: float = 0.0  # exact label
-    precision: float = 0.0  # binary: positive labels vs the rest
-    recall: float = 0.0
-    f1: float = 0.0
-    binary_accuracy: float = 0.0
-    group_accuracy: float | None = None  # at the label groups (deceptive-ui level 1)
-    macro_f1: float = 0.0
-    labels_per_minute: float = 0.0
-    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
-    predictions: list[str | None] = field(default_factory=list)
 
 
 def prf(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float]:
@@ -44,12 +21,18 @@ def prf(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float
     return precision, recall, f1
 
 
+def positive_share(task: TaskSpec, probabilities: Mapping[str, float]) -> float:
+    """P(positive side) of an answer over labels (or over yes/no sides)."""
+    return float(sum(p for k, p in probabilities.items()
+                     if k == POSITIVE_SIDE or k in task.positive))
+
+
 def positive_probability(task: TaskSpec, choice: Choice | None) -> float | None:
     """The teacher's probability that an item is positive (any positive label), if it said."""
     if choice is None:
         return None
     if choice.probabilities:
-        return sum(choice.probabilities.get(label, 0.0) for label in task.positive)
+        return positive_share(task, choice.probabilities)
     if choice.probability is None:
         return None
     return choice.probability if task.is_positive(choice.label) else 1 - choice.probability
@@ -106,37 +89,3 @@ def gold_item(task: TaskSpec, row: dict[str, Any]) -> dict[str, Any]:
     if fields and fields[0] not in item and "text" in item:
         item[fields[0]] = item["text"]
     return item
-
-
-def evaluate_teacher(
-    task: TaskSpec, backend: LLMBackend, rows: Sequence[dict[str, Any]], *,
-    label_column: str = "label", on_progress: Callable[[int, int], None] | None = None,
-) -> TeacherReport:
-    """Ask the backend about every gold row and score its answers (failures count as wrong)."""
-    for n, row in enumerate(rows, start=1):
-        if row.get(label_column) not in task.label_names:
-            raise ConfigError(f"gold row {n}: label {row.get(label_column)!r} is not one of "
-                              f"{task.label_names}")
-    gold = [str(r[label_column]) for r in rows]
-    pred: list[str | None] = []
-    failed = 0
-    started = time.monotonic()
-    for n, row in enumerate(rows, start=1):
-        try:
-            pred.append(backend.choose(build_prompt(task, gold_item(task, row)),
-                                       task.label_names).label)
-        except LLMError:
-            pred.append(None)
-            failed += 1
-        if on_progress is not None:
-            on_progress(n, len(rows))
-    seconds = time.monotonic() - started
-    metrics = score(task, gold, pred)
-    return TeacherReport(
-        task=task.name, backend=backend.name, n=metrics["n"], failed=failed,
-        accuracy=metrics["accuracy"], precision=metrics["precision"], recall=metrics["recall"],
-        f1=metrics["f1"], binary_accuracy=metrics["binary_accuracy"],
-        group_accuracy=metrics["group_accuracy"], macro_f1=metrics["macro_f1"],
-        labels_per_minute=60 * len(rows) / seconds if seconds > 0 else 0.0,
-        confusion=metrics["confusion"], predictions=pred,
-    )

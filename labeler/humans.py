@@ -123,6 +123,7 @@ def import_labels(landing_dir: Path, task: TaskSpec, path: Path, annotator: str,
             task=task.name, item_id=item_id, item_kind=task.item_kind,
             value=None if value == "abstain" else value, probability=1.0,
             source=f"human:{annotator}", created_at=now,
+            p_positive=None if value == "abstain" else float(task.is_positive(value)),
         ))
     Landing(landing_dir).write(records)
     report.imported = len(records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,32 +43,48 @@ def load_items(
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _landing_labels(landing_dir: Path, task: str) -> list[dict[str, Any]]:
-    # Labels written by an interrupted run may not be loaded yet; they still count for resuming.
-    folder = Path(landing_dir) / "labels"
-    rows: list[dict[str, Any]] = []
+def _stored_and_landed(db_path: Path, landing_dir: Path, table: str, task: str,
+                       columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows of one task from a table, oldest first, then those still waiting in landing.
+
+    Records written by an interrupted run may not be loaded yet; they still count for resuming.
+    """
+    cols = ", ".join(columns)
+    with connect_readonly(db_path) as conn:
+        cursor = conn.execute(f"SELECT {cols} FROM {table} WHERE task = ? ORDER BY created_at",
+                              [task])
+        names = [d[0] for d in cursor.description or []]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    folder = Path(landing_dir) / table
     if folder.is_dir():
         for path in sorted(folder.glob("*.parquet")):
-            table = pq.read_table(path, columns=["task", "item_id", "value", "probability",
-                                                 "source", "model", "prompt_hash", "error"])
-            rows.extend(r for r in table.to_pylist() if r["task"] == task)
+            batch = pq.read_table(path)
+            wanted = [c for c in columns if c in batch.column_names]
+            rows.extend(r for r in batch.select(wanted).to_pylist() if r["task"] == task)
     return rows
 
 
 def existing_labels(db_path: Path, landing_dir: Path, task: str) -> list[dict[str, Any]]:
     """Every answered label of a task (stored or still in landing), oldest first.
 
-    Abstentions are answers (the model's guess was just too unsure to use), so they are kept
-    for caching; failed calls are not.
+    Abstentions are answers (the model's guess was just too unsure to use), so they are kept;
+    failed calls are not.
     """
-    with connect_readonly(db_path) as conn:
-        cursor = conn.execute(
-            "SELECT task, item_id, value, probability, source, model, prompt_hash, error "
-            "FROM labels WHERE task = ? ORDER BY created_at", [task])
-        names = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    rows += _landing_labels(landing_dir, task)
+    rows = _stored_and_landed(db_path, landing_dir, "labels", task,
+                              ("task", "item_id", "value", "probability", "source", "model",
+                               "prompt_hash", "error"))
     return [r for r in rows if r["error"] is None or str(r["error"]).startswith("abstain")]
+
+
+def existing_answers(db_path: Path, landing_dir: Path, task: str) -> list[dict[str, Any]]:
+    """Every stored teacher answer of a task (the LLM cache), oldest first."""
+    rows = _stored_and_landed(db_path, landing_dir, "answers", task,
+                              ("task", "item_id", "model", "prompt_hash", "question",
+                               "probabilities", "p_positive"))
+    for row in rows:
+        if isinstance(row["probabilities"], str):  # JSON text in the store
+            row["probabilities"] = json.loads(row["probabilities"])
+    return rows
 
 
 def positive_scores(db_path: Path, task: TaskSpec) -> dict[str, float]:

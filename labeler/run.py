@@ -1,14 +1,17 @@
-"""Label a task: choose a sample under a budget, ask the LLM, write Sample and Label records.
+"""Label a task: sample under a budget, ask the teacher, calibrate, decide, write labels.
 
-Cached answers (same prompt, model and parameters) are reused, human labels are never
-overridden or re-bought, failures become Label rows with `error` set (never reused), and the
-spend never exceeds `max_cost`: each call reserves its worst-case cost before it starts.
+A run (1) draws a sample of the task's items that no person has labelled, (2) asks the teacher
+about each (cached answers are free; see `labeler.session`), (3) calibrates the answers, on the
+seed set's hand labels when there are enough of them and on the batch itself otherwise
+(`labeler.decisions`), and (4) writes one `Label` per answered item with the calibrated decision,
+how it was made and, for failures, the error. The summary says how far to trust the result: the
+calibration, the teacher's agreement with the seed, and whether the decisions collapsed to one
+side.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,95 +19,87 @@ from typing import Any
 
 import numpy as np
 
-from labeler.calibrate import Calibration
+from labeler.calibrate import Calibration, fit_calibration
+from labeler.decisions import (
+    Calibrator,
+    Decided,
+    choose_calibrator,
+    collapse,
+    decide_item,
+    weighted_agreement,
+)
 from labeler.embed import embed_texts
-from labeler.fudd import pair_key
+from labeler.evaluate import positive_share
 from labeler.items import existing_labels, load_items, positive_scores
 from labeler.knn import ExamplePool
 from labeler.llm import LLMBackend, make_backend
-from labeler.llm.base import Choice
-from labeler.prompts import build_prompt, prompt_hash
+from labeler.prompts import POSITIVE_SIDE, Question
 from labeler.sampling import select
-from labeler.strategy import Strategy, decide, prompts_for
-from labeler.teach import default_pairs
+from labeler.seeds import SeedRow, seed_rows
+from labeler.session import Asked, AskSession
+from labeler.strategy import Strategy
 from snarewatch.config import Settings
-from snarewatch.errors import ConfigError, LLMError
+from snarewatch.errors import ConfigError, NothingToDoError
 from snarewatch.schema import Label, Run, Sample, stable_id, utcnow
 from snarewatch.store import Landing
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
 
-FLUSH_EVERY = 25
-VARIANT_WINDOW = 16
 UNCERTAIN_BELOW = 0.7
-"""LTS rewards a cluster for a positive label, or for any label the teacher was this unsure of."""
+"""LTS rewards a cluster for a positive answer, or for any answer the teacher was this unsure of."""
 
 
 @dataclass
 class LabelSummary:
-    """What a labelling run did, counted."""
+    """What a labelling run did, counted, and how far to trust it."""
 
     run_id: str
     sample_run_id: str
     task: str
     method: str
     backend: str
+    question: str = ""
     items: int = 0
     sampled: int = 0
-    labelled: int = 0  # new answers from the model
+    labelled: int = 0  # new answers from the model (sample and seed)
     cached: int = 0  # answers reused from the cache (no model call)
-    human: int = 0  # items skipped because a person already labelled them
+    human: int = 0  # items left out of the sample because a person labelled them
     failed: int = 0
     abstained: int = 0
     cost_usd: float = 0.0
     tokens_in: int = 0
     tokens_out: int = 0
     seconds: float = 0.0  # wall time of the whole run (sampling and embedding included)
-    label_seconds: float = 0.0  # wall time spent labelling
+    label_seconds: float = 0.0  # wall time spent asking the model
     stopped: str | None = None  # why the run ended early ("max_cost"), None if complete
     by_value: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    calibration: str = ""  # how answers became decisions
+    seed_labels: int = 0  # hand labels the calibration could use
+    seed_positive: int = 0
+    seed_agreement: float | None = None  # teacher's decisions vs the seed labels (weighted)
+    positive_rate: float | None = None  # share of decided items on the positive side
+    collapsed: str | None = None  # why the decisions cannot be trusted (None: they look usable)
+    advice: str | None = None  # what to do about it
 
     @property
     def labels_per_minute(self) -> float:
         """Model answers per minute of labelling time (cache hits excluded)."""
         return 60.0 * self.labelled / self.label_seconds if self.label_seconds > 0 else 0.0
 
-
-PLACEHOLDER_NOTE = "<what tells these two labels apart, written once by the model>"
-"""Stands for a FuDD note in a planned prompt (the notes are written when labelling starts)."""
-
-
-@dataclass
-class LabelPlan:
-    """What `label` would do, without calling the model."""
-
-    task: str
-    backend: str
-    method: str
-    items: int
-    human_labelled: int
-    to_label: int
-    est_tokens_in: int
-    est_tokens_out: int
-    est_cost_usd: float
-    est_seconds: float
-    example_prompt: str
-
-
-def _worst_case_cost(backend: LLMBackend, prompt: str) -> float:
-    # A token is at least one byte, so the byte count bounds the prompt's tokens from above.
-    tokens_in = len(prompt.encode("utf-8")) + 64
-    return (tokens_in * backend.usd_per_1k_input
-            + backend.max_answer_tokens * backend.usd_per_1k_output) / 1000.0
-
-
-def _backend_params(backend: LLMBackend, strategy: Strategy | None = None) -> dict[str, Any]:
-    params: dict[str, Any] = {"backend": type(backend).__name__, "temperature": 0}
-    if strategy is not None and strategy.variants > 1:
-        params["variants"] = strategy.variants  # the prompts differ, but the answer is combined
-    return params
+    @property
+    def status(self) -> str:
+        """done | partial (some calls failed) | failed (all did) | suspect (collapsed)
+        | interrupted (stopped by --max-cost)."""
+        answered = self.labelled + self.cached
+        if self.failed and not answered:
+            return "failed"
+        if self.stopped:
+            return "interrupted"
+        if self.collapsed:
+            return "suspect"
+        return "partial" if self.failed else "done"
 
 
 @dataclass
@@ -114,187 +109,61 @@ class Teaching:
     strategy: Strategy = field(default_factory=Strategy)
     pool: ExamplePool | None = None  # human-labelled examples for kNN few-shot
     notes: dict[str, str] | None = None  # FuDD differential descriptions
-    calibration: Calibration | None = None  # per-label thresholds; None = never abstain
+    calibration: Calibration | None = None  # explicit abstention thresholds (e.g. a card's)
+    abstain: bool = False  # abstain below thresholds fitted on the seed set
 
 
-class _Session:
-    """One run's state: cache, spend, pending records, counts."""
+class _Run:
+    """State shared by the steps of one `label_items` call."""
 
-    def __init__(self, settings: Settings, task: TaskSpec, backend: LLMBackend,
-                 items: list[dict[str, Any]], summary: LabelSummary, max_cost: float | None,
-                 on_progress: Callable[..., None] | None, teaching: Teaching | None = None) -> None:
-        self.settings, self.task, self.backend, self.items = settings, task, backend, items
-        self.summary, self.max_cost, self.on_progress = summary, max_cost, on_progress
-        self.teaching = teaching or Teaching()
-        self.item_embeddings: np.ndarray | None = None  # set by the run when kNN needs them
-        self.landing = Landing(settings.landing_dir)
-        self.source = f"llm:{backend.name}"
-        self.params = _backend_params(backend, self.teaching.strategy)
-        self.cache: dict[str, tuple[str | None, float | None]] = {}
-        self.human: dict[str, str | None] = {}
-        self.have: set[tuple[str, str]] = set()  # (item_id, prompt_hash) already stored
-        for row in existing_labels(settings.db_path, settings.landing_dir, task.name):
-            if str(row["source"]).startswith("human:"):
-                self.human[row["item_id"]] = row["value"]
-            elif row["model"] == backend.name and row["prompt_hash"]:
-                self.cache[row["prompt_hash"]] = (row["value"], row["probability"])
-                self.have.add((row["item_id"], row["prompt_hash"]))
-        self.pending: list[Label] = []
-        self.reserved = 0.0
-        self.lock = threading.Lock()
-        self.started = time.monotonic()
-        self.label_started: float | None = None
+    def __init__(self, settings: Settings, task: TaskSpec, llm: LLMBackend, teaching: Teaching,
+                 summary: LabelSummary, max_cost: float | None,
+                 on_progress: Callable[..., None] | None) -> None:
+        self.settings, self.task, self.llm, self.teaching = settings, task, llm, teaching
+        self.summary, self.on_progress = summary, on_progress
         self.total = 0
         self.done = 0
+        self.started = time.monotonic()
+        self.asking_since: float | None = None
+        self.session = AskSession(settings, task, llm, teaching.strategy, run_id=summary.run_id,
+                                  max_cost=max_cost, notes=teaching.notes,
+                                  on_answer=self._progress)
+        self.embeddings: dict[str, np.ndarray] = {}
 
-    def _record(self, item: dict[str, Any], phash: str, choice: Choice | None,
-                error: str | None) -> None:
-        cal = self.teaching.calibration
-        if choice is not None and error is None and cal is not None and \
-                cal.abstains(choice.label, choice.probability):
-            # The guess is kept (value) for the review queue; the marker keeps it out of training.
-            error = cal.reason(choice.probability, choice.label)
-            self.summary.abstained += 1
-        label = Label(
-            label_id=stable_id(self.task.name, item["item_id"], self.source, phash,
-                               self.summary.run_id, time.time_ns()),
-            task=self.task.name, item_id=item["item_id"], item_kind=self.task.item_kind,
-            value=choice.label if choice else None,
-            probability=choice.probability if choice else None,
-            source=self.source, model=self.backend.name, prompt_hash=phash,
-            tokens_in=choice.tokens_in if choice else 0, tokens_out=choice.tokens_out if choice else 0,
-            cost_usd=choice.cost_usd if choice else 0.0, seconds=choice.seconds if choice else 0.0,
-            error=error, run_id=self.summary.run_id,
-        )
-        self.pending.append(label)
-        if len(self.pending) >= FLUSH_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write pending Label records as one landing batch."""
-        if self.pending:
-            self.landing.write(self.pending)
-            self.pending = []
-
-    def _progress(self) -> None:
+    def _progress(self, asked: Asked) -> None:
+        s = self.summary
         self.done += 1
-        if self.label_started is not None:
-            self.summary.label_seconds = time.monotonic() - self.label_started
-        if self.on_progress is not None:
-            self.on_progress(done=self.done, total=self.total, cost=self.summary.cost_usd,
-                             labels_per_min=self.summary.labels_per_minute,
-                             failed=self.summary.failed)
-
-    def _reward(self, value: str | None, probability: float | None) -> float:
-        if self.task.is_positive(value):
-            return 1.0
-        return 1.0 if probability is not None and probability < UNCERTAIN_BELOW else 0.0
-
-    def _prompts(self, idx: int) -> list[str]:
-        t = self.teaching
-        item = self.items[idx]
-        shots: list[tuple[str, str]] = []
-        if t.pool is not None and t.strategy.knn and self.item_embeddings is not None:
-            shots = t.pool.nearest(self.item_embeddings[idx], t.strategy.knn,
-                                   exclude_id=item["item_id"], exclude_text=self.task.render(item))
-        return prompts_for(self.task, item, t.strategy, notes=t.notes, shots=shots)
-
-    def _call_many(self, prompt_sets: list[list[str]]) -> list[tuple[Choice | None, str | None]]:
-        out: list[tuple[Choice | None, str | None]] = []
-        for outcome in decide(self.backend, self.task.label_names, prompt_sets):
-            if isinstance(outcome, LLMError):
-                out.append((None, f"{type(outcome).__name__}: {outcome}"))
-            else:
-                out.append((outcome, None))
-        return out
-
-    def _settle(self, idx: int, phash: str, choice: Choice | None, error: str | None,
-                rewards: dict[int, float]) -> None:
-        s = self.summary
-        item = self.items[idx]
-        if choice is None:
-            s.failed += 1
-            kind = (error or "error").split(":", 1)[0]
-            s.errors[kind] = s.errors.get(kind, 0) + 1
-            rewards[idx] = 0.0
-        else:
+        if asked.cached:
+            s.cached += 1
+        elif asked.choice is not None:
             s.labelled += 1
-            s.cost_usd += choice.cost_usd
-            s.tokens_in += choice.tokens_in
-            s.tokens_out += choice.tokens_out
-            s.by_value[str(choice.label)] = s.by_value.get(str(choice.label), 0) + 1
-            self.cache[phash] = (choice.label, choice.probability)
-            self.have.add((item["item_id"], phash))
-            rewards[idx] = self._reward(choice.label, choice.probability)
-        self._record(item, phash, choice, error)
-        self._progress()
+            s.cost_usd += asked.choice.cost_usd
+            s.tokens_in += asked.choice.tokens_in
+            s.tokens_out += asked.choice.tokens_out
+        elif asked.error is not None:
+            s.failed += 1
+            kind = asked.error.split(":", 1)[0]
+            s.errors[kind] = s.errors.get(kind, 0) + 1
+        if self.asking_since is not None:
+            s.label_seconds = time.monotonic() - self.asking_since
+        if self.on_progress is not None:
+            self.on_progress(done=self.done, total=max(self.total, self.done), cost=s.cost_usd,
+                             labels_per_min=s.labels_per_minute, failed=s.failed)
 
-    def label(self, indices: Sequence[int]) -> list[float]:
-        """Label items by index (cache, human, model); returns the LTS reward of each."""
-        if self.label_started is None:
-            self.label_started = time.monotonic()
-        rewards: dict[int, float] = {}
-        calls: list[tuple[int, list[str], str, float]] = []
-        s = self.summary
-        for idx in indices:
-            item = self.items[idx]
-            item_id = item["item_id"]
-            if item_id in self.human:
-                s.human += 1
-                rewards[idx] = self._reward(self.human[item_id], 1.0)
-                self._progress()
-                continue
-            prompts = self._prompts(idx)
-            phash = prompt_hash("\x1e".join(prompts), self.backend.name, self.params)
-            if phash in self.cache:
-                value, prob = self.cache[phash]
-                s.cached += 1
-                s.by_value[str(value)] = s.by_value.get(str(value), 0) + 1
-                if (item_id, phash) not in self.have:  # same text, another item: store a copy
-                    self._record(item, phash, Choice(value, prob), None)
-                    self.have.add((item_id, phash))
-                rewards[idx] = self._reward(value, prob)
-                self._progress()
-                continue
-            worst = sum(_worst_case_cost(self.backend, p) for p in prompts)
-            calls.append((idx, prompts, phash, worst))
-        # Several variants per item are asked variant by variant over a window of items, so a
-        # local model re-reads each variant's shared prefix once per window, not once per item.
-        window = max(1, self.backend.concurrency) * \
-            (VARIANT_WINDOW if self.teaching.strategy.variants > 1 else 1)
-        pos = 0
-        while pos < len(calls) and not s.stopped:
-            batch = []
-            for call in calls[pos:pos + window]:
-                if self.max_cost is not None and \
-                        s.cost_usd + self.reserved + call[3] > self.max_cost:
-                    break
-                self.reserved += call[3]
-                batch.append(call)
-            if not batch:  # nothing in flight and the next call may not fit: stop here
-                s.stopped = "max_cost"
-                break
-            pos += len(batch)
-            answers = self._call_many([prompts for _, prompts, _, _ in batch])
-            for (idx, _, phash, worst), (choice, error) in zip(batch, answers, strict=True):
-                self.reserved -= worst
-                self._settle(idx, phash, choice, error, rewards)
-        return [rewards.get(i, 0.0) for i in indices]
+    def shots(self, item: dict[str, Any]) -> list[tuple[str, str]]:
+        t = self.teaching
+        vec = self.embeddings.get(str(item["item_id"]))
+        if t.pool is None or not t.strategy.knn or vec is None:
+            return []
+        return t.pool.nearest(vec, t.strategy.knn, exclude_id=item["item_id"],
+                              exclude_text=self.task.render(item))
 
-
-def _sample(settings: Settings, task: TaskSpec, items: list[dict[str, Any]], budget: int,
-            method: str, seed: int, oracle: Callable[[Sequence[int]], Sequence[float]],
-            params: dict[str, Any]):  # type: ignore[no-untyped-def]
-    texts = [task.render(item) for item in items]
-    emb = embed_texts(texts, cache_dir=settings.cache_dir, keys=[i["item_id"] for i in items])
-    scores = None
-    if method == "uncertainty":
-        by_item = positive_scores(settings.db_path, task)
-        if not by_item:
-            raise ConfigError(f"no predictions for task {task.name!r} yet: train a model first, "
-                              "or use --method diversity")
-        scores = np.array([by_item.get(i["item_id"], 0.5) for i in items])
-    return select(method, emb, budget, seed=seed, oracle=oracle, scores=scores, **params)
+    def ask(self, items: Sequence[dict[str, Any]]) -> list[Asked]:
+        if self.asking_since is None:
+            self.asking_since = time.monotonic()
+        asked = self.session.ask(items, shots=self.shots)
+        self.summary.stopped = self.session.stopped
+        return asked
 
 
 def label_items(
@@ -303,98 +172,224 @@ def label_items(
     item_ids: Sequence[str] | None = None, on_progress: Callable[..., None] | None = None,
     sampling_params: dict[str, Any] | None = None, teaching: Teaching | None = None,
 ) -> LabelSummary:
-    """Sample up to `budget` items of the task's kind and label them; records go to landing.
+    """Sample up to `budget` unlabelled items of the task's kind, label them, land the records.
 
     The same items, seed and method give the same sample, so a rerun after an interruption
     resumes: answers already stored are cache hits and cost nothing. `teaching` adds kNN
     few-shot, FuDD notes, self-consistency and abstention (see labeler/strategy.py).
+    Raises NothingToDoError when the store holds no items of the task's kind.
     """
     llm = backend if backend is not None and not isinstance(backend, str) else \
         make_backend(settings, backend)
+    teaching = teaching or Teaching()
     budget = task.default_budget if budget is None else budget
+    items = load_items(settings.db_path, task.item_kind, item_ids)
+    if not items:
+        raise NothingToDoError(_no_items_message(task, item_ids is not None))
     started_at = utcnow()
     run_id = stable_id("label", task.name, started_at.isoformat())
+    question = teaching.strategy.question(task)
     summary = LabelSummary(run_id=run_id, sample_run_id=run_id, task=task.name, method=method,
-                           backend=llm.name)
-    items = load_items(settings.db_path, task.item_kind, item_ids)
-    summary.items = len(items)
-    session = _Session(settings, task, llm, items, summary, max_cost, on_progress, teaching)
-    session.total = min(budget, len(items))
-    if teaching is not None and teaching.pool is not None and teaching.strategy.knn and items:
-        session.item_embeddings = embed_texts([task.render(i) for i in items],
-                                              cache_dir=settings.cache_dir,
-                                              keys=[i["item_id"] for i in items])
+                           backend=llm.name, question=question.name, items=len(items))
+    run = _Run(settings, task, llm, teaching, summary, max_cost, on_progress)
+    seeds = seed_rows(settings, task)
+    by_people = {r.item_id for r in seeds} | human_item_ids(settings, task)
+    exclude = [n for n, i in enumerate(items) if i["item_id"] in by_people]
+    summary.human = len(exclude)
     landing = Landing(settings.landing_dir)
-    params = dict(sampling_params or {})
     try:
-        result = None
-        if items and budget > 0:
-            # LTS labels inside the sampler (each round's rewards steer the next round).
-            result = _sample(settings, task, items, budget, method, seed, session.label, params)
-            if method != "lts":
-                session.total = len(result.indices)
-                session.label(result.indices)
-        if result is not None:
-            summary.sampled = len(result.indices)
+        emb = embed_texts([task.render(i) for i in items], cache_dir=settings.cache_dir,
+                          keys=[i["item_id"] for i in items])
+        run.embeddings = {i["item_id"]: emb[n] for n, i in enumerate(items)}
+        if teaching.pool is not None and teaching.strategy.knn and seeds:
+            run.embeddings.update(zip([r.item_id for r in seeds],
+                                      embed_texts([task.render(r.item) for r in seeds],
+                                                  cache_dir=settings.cache_dir), strict=True))
+        both_sides = len({r.positive for r in seeds}) == 2
+        run.total = min(budget, len(items) - len(exclude)) + (len(seeds) if both_sides else 0)
+        answers: dict[int, Asked] = {}
+
+        def oracle(indices: Sequence[int]) -> list[float]:
+            for i, a in zip(indices, run.ask([items[i] for i in indices]), strict=True):
+                answers[i] = a
+            return [_reward(task, answers[i]) for i in indices]
+
+        sample: list[int] = []
+        if budget > 0 and len(items) > len(exclude):
+            result = _sample_items(settings, task, emb, items, budget, method, seed, oracle,
+                                   exclude, dict(sampling_params or {}))
+            sample = list(result.indices)
+            todo = [i for i in sample if i not in answers]
+            for i, a in zip(todo, run.ask([items[i] for i in todo]), strict=True):
+                answers[i] = a
+            summary.sampled = len(sample)
             landing.write([
                 Sample(sample_run_id=run_id, task=task.name, item_id=items[i]["item_id"],
                        item_kind=task.item_kind, method=result.method, params=result.params,
                        seed=result.seed, round=result.rounds[n] if result.rounds else 0,
                        cluster=result.clusters[n] if result.clusters else None)
-                for n, i in enumerate(result.indices)
-            ])
+                for n, i in enumerate(sample)])
+        seed_asked = run.ask([r.item for r in seeds]) if both_sides else []
+        _finish(run, [items[i] for i in sample], [answers[i] for i in sample], seeds, seed_asked)
     finally:
-        session.flush()
-        summary.seconds = time.monotonic() - session.started
-        status = "done" if summary.stopped is None else "interrupted"
+        run.session.flush()
+        summary.seconds = time.monotonic() - run.started
         landing.write([Run(
             run_id=run_id, kind="label", started_at=started_at, finished_at=utcnow(),
-            status=status, params={"task": task.name, "budget": budget, "method": method,
-                                   "backend": llm.name, "seed": seed, "max_cost": max_cost},
+            status=summary.status, params={"task": task.name, "budget": budget, "method": method,
+                                           "backend": llm.name, "seed": seed,
+                                           "max_cost": max_cost, "question": question.format},
             stats={k: v for k, v in summary.__dict__.items() if k not in {"run_id", "task"}},
-        )])
+            error=summary.collapsed)])
     return summary
 
 
-def plan_labels(
-    settings: Settings, task: TaskSpec, *, budget: int | None = None, method: str = "diversity",
-    backend: LLMBackend | str | None = None, item_ids: Sequence[str] | None = None,
-    strategy: Strategy | None = None,
-) -> LabelPlan:
-    """Estimate a run (items, tokens, cost, time) and render one prompt, without calling the model.
+def _no_items_message(task: TaskSpec, restricted: bool) -> str:
+    what = {"ad": "ads", "ui_element": "UI elements"}.get(task.item_kind, "items")
+    where = "among the given items" if restricted else "in the store"
+    kind = "ads" if task.item_kind == "ad" else "elements"
+    return (f"no {what} to label for task {task.name!r} {where}: crawl a site "
+            f"(`snarewatch crawl demo`) or import {what} (`snarewatch import {kind} FILE`) first")
 
-    The estimate counts every prompt variant as a call, kNN examples as extra item-sized input
-    and FuDD notes as a few extra sentences in the shared prefix (plus, once, their writing).
-    """
-    strategy = strategy or Strategy()
-    llm = backend if backend is not None and not isinstance(backend, str) else \
-        make_backend(settings, backend)
-    budget = task.default_budget if budget is None else budget
-    items = load_items(settings.db_path, task.item_kind, item_ids)
-    human = {r["item_id"] for r in existing_labels(settings.db_path, settings.landing_dir, task.name)
-             if str(r["source"]).startswith("human:")}
-    to_label = max(0, min(budget, len(items)) - len(human & {i["item_id"] for i in items}))
-    notes = {pair_key(a, b): PLACEHOLDER_NOTE for a, b in default_pairs(task)} \
-        if strategy.fudd else None
-    shots = [("<a similar human-labelled example>", task.label_names[0])] * strategy.knn
-    prompts = [build_prompt(task, item, notes=notes, shots=shots) for item in items[:200]]
-    example = prompts[0] if prompts else build_prompt(
-        task, {f: f"<{f}>" for f in task.template_fields()}, notes=notes, shots=shots)
-    rendered = [task.render(item) for item in items[:200]]
-    item_chars = sum(len(r) for r in rendered) / len(rendered) if rendered else 100.0
-    # About four characters per token for English text; the chat template adds ~30.
-    per_in = (sum(len(p) for p in prompts) / len(prompts) if prompts else len(example)) / 4 + 30
-    per_in += strategy.knn * (item_chars - len(shots[0][0])) / 4 if shots else 0
-    per_out = 12
-    calls = to_label * strategy.variants
-    tokens_in, tokens_out = int(per_in * calls), int(per_out * calls)
-    if notes:  # written once per task and model, then cached
-        tokens_in += len(notes) * 250
-        tokens_out += len(notes) * 120
-    cost = (tokens_in * llm.usd_per_1k_input + tokens_out * llm.usd_per_1k_output) / 1000
-    # A local model caches the shared prefix, so its time grows with the per-item part: each
-    # kNN example costs about half an item (embedded model: 0.2 s a label plain, 0.62 s with 4).
-    per_call = getattr(llm, "expected_seconds", 1.0) * (1 + strategy.knn / 2)
-    seconds = calls * per_call / max(1, llm.concurrency)
-    return LabelPlan(task.name, llm.name, method, len(items), len(human), to_label, tokens_in,
-                     tokens_out, cost, seconds, example)
+
+def human_item_ids(settings: Settings, task: TaskSpec) -> set[str]:
+    """Items a person has labelled for the task (stored or still in landing)."""
+    return {str(r["item_id"]) for r in existing_labels(settings.db_path, settings.landing_dir,
+                                                        task.name)
+            if str(r["source"]).startswith("human:")}
+
+
+def _reward(task: TaskSpec, asked: Asked) -> float:
+    if asked.choice is None:
+        return 0.0
+    p = positive_share(task, asked.choice.probabilities or {})
+    return 1.0 if p >= 0.5 or min(p, 1 - p) > 1 - UNCERTAIN_BELOW else 0.0
+
+
+def _sample_items(settings: Settings, task: TaskSpec, emb: np.ndarray,
+                  items: Sequence[dict[str, Any]], budget: int, method: str, seed: int,
+                  oracle: Callable[[Sequence[int]], Sequence[float]], exclude: Sequence[int],
+                  params: dict[str, Any]):  # type: ignore[no-untyped-def]
+    scores = None
+    if method == "uncertainty":
+        by_item = positive_scores(settings.db_path, task)
+        if not by_item:
+            raise ConfigError(f"no predictions for task {task.name!r} yet: train a model first, "
+                              "or use --method diversity")
+        scores = np.array([by_item.get(i["item_id"], 0.5) for i in items])
+    return select(method, emb, budget, seed=seed, oracle=oracle, scores=scores,
+                  exclude=exclude, **params)
+
+
+def _raw(task: TaskSpec, asked: Asked) -> float | None:
+    if asked.choice is None:
+        return None
+    return positive_share(task, asked.choice.probabilities or {})
+
+
+def _finish(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
+            seeds: Sequence[SeedRow], seed_asked: Sequence[Asked]) -> None:
+    """Calibrate, decide, ask which positive label where the answer was only "yes", write."""
+    task, s = run.task, run.summary
+    raw = [_raw(task, a) for a in asked]
+    seed_raw = [_raw(task, a) for a in seed_asked] if seed_asked else [None] * len(seeds)
+    calibrator = choose_calibrator([r for r in raw if r is not None], seeds, seed_raw)
+    thresholds = _abstention(run, task, seeds, seed_raw, calibrator)
+    decided = [None if r is None else decide_item(task, r, calibrator, thresholds) for r in raw]
+    _name_positive_labels(run, items, decided)
+    seed_decided = [None if r is None else decide_item(task, r, calibrator, None) for r in seed_raw]
+    s.calibration = calibrator.describe()
+    s.seed_labels = len(seeds)
+    s.seed_positive = sum(r.positive for r in seeds)
+    s.seed_agreement = weighted_agreement(seeds, seed_decided) if seed_asked else None
+    kept = [d for d in decided if d is not None and not d.abstained]
+    for d in kept:
+        s.by_value[str(d.value)] = s.by_value.get(str(d.value), 0) + 1
+    s.abstained = sum(1 for d in decided if d is not None and d.abstained)
+    s.positive_rate = (sum(d.p_positive >= 0.5 for d in kept) / len(kept)) if kept else None
+    problem = collapse([d.p_positive >= 0.5 for d in kept],
+                       [r for r, d in zip(raw, decided, strict=True) if d and not d.abstained])
+    if problem is not None and not (seeds and calibrator.method == "seed"):
+        s.collapsed, s.advice = problem.reason, problem.advice
+    elif problem is not None:  # the seed says so too: a rare question, not a broken teacher
+        log.info("one-sided decisions agree with the seed labels: %s", problem.reason)
+    _write_labels(run, items, asked, decided, calibrator)
+
+
+def _abstention(run: _Run, task: TaskSpec, seeds: Sequence[SeedRow],
+                seed_raw: Sequence[float | None], calibrator: Calibrator) -> Calibration | None:
+    t = run.teaching
+    if t.calibration is not None:
+        return t.calibration
+    if not t.abstain:
+        return None
+    pairs = [(r, p) for r, p in zip(seeds, seed_raw, strict=True) if p is not None]
+    if len({r.positive for r, _ in pairs}) < 2:
+        from labeler.card import read_card
+
+        card = read_card(run.settings.data_dir, task.name)
+        if card and card.get("calibration"):  # thresholds from `eval-teacher --calibrate`
+            return Calibration.from_dict(card["calibration"])
+        raise ConfigError(f"--abstain needs hand labels of both kinds for {task.name!r}: draw a "
+                          f"seed set with `snarewatch labels seed {task.name} --out seed.csv`, "
+                          "label it, and import it with `snarewatch labels import` (or write a "
+                          "teacher card with `snarewatch eval-teacher --calibrate`)")
+    negative = next(n for n in task.label_names if n not in task.positive)
+    sides = [task.positive[0] if r.positive else negative for r, _ in pairs]
+    cal = [float(calibrator([p])[0]) for _, p in pairs]
+    pred = [task.positive[0] if c >= 0.5 else negative for c in cal]
+    conf = [c if c >= 0.5 else 1 - c for c in cal]
+    return fit_calibration(sides, pred, conf, positive=task.positive)
+
+
+def _name_positive_labels(run: _Run, items: Sequence[dict[str, Any]],
+                          decided: list[Decided | None]) -> None:
+    """Where a yes/no answer decided only "positive", ask which positive label it is."""
+    todo = [n for n, d in enumerate(decided) if d is not None and d.value == POSITIVE_SIDE]
+    if not todo:
+        return
+    follow = Question(run.task, "letters", labels=tuple(run.task.positive))
+    run.total += len(todo)
+    answers = run.session.ask([items[n] for n in todo], question=follow, shots=run.shots)
+    for n, a in zip(todo, answers, strict=True):
+        d = decided[n]
+        assert d is not None
+        d.value = a.choice.label if a.choice is not None else run.task.positive[0]
+
+
+def _write_labels(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
+                  decided: Sequence[Decided | None], calibrator: Calibrator) -> None:
+    task, s = run.task, run.summary
+    source = f"llm:{run.llm.name}"
+    how = f"{run.teaching.strategy.question(task).format}; {calibrator.describe()}"
+    current = {(r["item_id"], r["prompt_hash"]): r for r in
+               existing_labels(run.settings.db_path, run.settings.landing_dir, task.name)
+               if str(r["source"]) == source}
+    records = []
+    for item, a, d in zip(items, asked, decided, strict=True):
+        if a.skipped:
+            continue
+        if d is None:  # a failure: recorded, never reused
+            records.append(Label(
+                label_id=stable_id(task.name, item["item_id"], source, a.prompt_hash, s.run_id,
+                                   time.time_ns()),
+                task=task.name, item_id=item["item_id"], item_kind=task.item_kind, value=None,
+                source=source, model=run.llm.name, prompt_hash=a.prompt_hash, error=a.error,
+                run_id=s.run_id))
+            continue
+        before = current.get((item["item_id"], a.prompt_hash))
+        if before is not None and before["value"] == d.value and \
+                (before["error"] or None) == d.abstained:
+            continue  # the same decision is already in force
+        choice = a.choice
+        assert choice is not None
+        records.append(Label(
+            label_id=stable_id(task.name, item["item_id"], source, a.prompt_hash, s.run_id),
+            task=task.name, item_id=item["item_id"], item_kind=task.item_kind, value=d.value,
+            probability=round(d.confidence, 6), source=source, model=run.llm.name,
+            prompt_hash=a.prompt_hash, tokens_in=0 if a.cached else choice.tokens_in,
+            tokens_out=0 if a.cached else choice.tokens_out,
+            cost_usd=0.0 if a.cached else choice.cost_usd,
+            seconds=0.0 if a.cached else choice.seconds, error=d.abstained, run_id=s.run_id,
+            p_positive=round(d.p_positive, 6), decision=how))
+    Landing(run.settings.landing_dir).write(records)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from labeler.llm.base import Choice, LLMBackend
-from labeler.prompts import VARIANTS, Shot, build_prompt
+from labeler.prompts import DEFAULT_FORMAT, FORMATS, VARIANTS, Question, Shot, build_prompt
 from snarewatch.errors import ConfigError, LLMError
 from snarewatch.taskspec import TaskSpec
 
@@ -27,8 +27,12 @@ class Strategy:
     knn: int = 0  # nearest human-labelled examples per item (0 = none)
     fudd: bool = False  # add differential descriptions of confusable labels
     variants: int = 1  # prompt variants averaged (self-consistency); 1 = the plain prompt
+    answer: str = DEFAULT_FORMAT  # yesno | letters | names (see labeler.prompts.Question)
 
     def __post_init__(self) -> None:
+        if self.answer not in FORMATS:
+            raise ConfigError(f"answer format must be one of {', '.join(FORMATS)}, "
+                              f"not {self.answer!r}")
         if not 1 <= self.variants <= VARIANTS:
             raise ConfigError(f"variants must be between 1 and {VARIANTS}, got {self.variants}")
         if self.knn < 0:
@@ -38,8 +42,13 @@ class Strategy:
     def name(self) -> str:
         """A short readable name, e.g. "knn4+fudd+sc3" or "plain"."""
         parts = ([f"knn{self.knn}"] if self.knn else []) + (["fudd"] if self.fudd else []) + \
-            ([f"sc{self.variants}"] if self.variants > 1 else [])
+            ([f"sc{self.variants}"] if self.variants > 1 else []) + \
+            ([self.answer] if self.answer != DEFAULT_FORMAT else [])
         return "+".join(parts) or "plain"
+
+    def question(self, task: TaskSpec) -> Question:
+        """The question this strategy asks about `task` (all labels, in its answer format)."""
+        return Question(task, self.answer)
 
     def params(self) -> dict[str, Any]:
         """The options as a dict (recorded with labels and in the teacher card)."""
@@ -47,31 +56,48 @@ class Strategy:
 
 
 def prompts_for(task: TaskSpec, item: Mapping[str, Any], strategy: Strategy, *,
-                notes: Mapping[str, str] | None = None, shots: Sequence[Shot] = ()) -> list[str]:
-    """One prompt per variant for an item."""
+                notes: Mapping[str, str] | None = None, shots: Sequence[Shot] = (),
+                question: Question | None = None) -> list[str]:
+    """One prompt per variant for an item (the strategy's question unless another is given)."""
     use_notes = notes if strategy.fudd else None
-    return [build_prompt(task, item, variant=v, notes=use_notes, shots=shots)
+    question = question or strategy.question(task)
+    return [build_prompt(task, item, variant=v, notes=use_notes, shots=shots, question=question)
             for v in range(strategy.variants)]
 
 
-def combine(choices: Sequence[Choice], options: Sequence[str]) -> Choice:
-    """Average the variants' per-option probabilities; the best option wins.
+def option_probabilities(choice: Choice, options: Sequence[str]) -> dict[str, float]:
+    """Every option's probability in one answer.
 
-    A backend that reports only the chosen option's probability contributes that to its option
-    and the rest, spread evenly, to the others.
+    A backend that reports only the chosen option's probability gives that to its option and
+    the rest, spread evenly, to the others.
     """
+    if choice.probabilities:
+        return {o: float(choice.probabilities.get(o, 0.0)) for o in options}
+    if choice.label is not None:
+        p = 1.0 if choice.probability is None else choice.probability
+        rest = (1.0 - p) / max(1, len(options) - 1)
+        return {o: (p if o == choice.label else rest) for o in options}
+    return {o: 1.0 / len(options) for o in options}
+
+
+def in_labels(question: Question, choice: Choice, variant: int = 0) -> Choice:
+    """An answer to `question` re-expressed over labels (or yes/no sides) instead of options."""
+    if choice.label is None and not choice.probabilities:
+        return choice  # the backend abstained: nothing to re-express
+    probs = question.to_labels(option_probabilities(choice, question.options(variant)), variant)
+    best = max(probs, key=lambda k: probs[k])
+    return Choice(label=best, probability=probs[best], tokens_in=choice.tokens_in,
+                  tokens_out=choice.tokens_out, cost_usd=choice.cost_usd,
+                  seconds=choice.seconds, probabilities=probs)
+
+
+def combine(choices: Sequence[Choice], options: Sequence[str]) -> Choice:
+    """Average the variants' per-option probabilities; the best option wins."""
     if len(choices) == 1:
         return choices[0]
     totals = dict.fromkeys(options, 0.0)
     for c in choices:
-        if c.probabilities:
-            probs = c.probabilities
-        elif c.label is not None:
-            p = 1.0 if c.probability is None else c.probability
-            rest = (1.0 - p) / max(1, len(options) - 1)
-            probs = {o: (p if o == c.label else rest) for o in options}
-        else:
-            probs = {o: 1.0 / len(options) for o in options}
+        probs = option_probabilities(c, options)
         for o in options:
             totals[o] += probs.get(o, 0.0)
     averaged = {o: v / len(choices) for o, v in totals.items()}
@@ -87,13 +113,15 @@ def combine(choices: Sequence[Choice], options: Sequence[str]) -> Choice:
 Outcome = Choice | LLMError
 
 
-def decide(backend: LLMBackend, options: Sequence[str], prompt_sets: Sequence[Sequence[str]],
+def decide(backend: LLMBackend, question: Question, prompt_sets: Sequence[Sequence[str]],
            *, on_done: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
     """Ask the backend every item's prompts (variant-major) and combine each item's answers.
 
-    `prompt_sets[i]` holds item i's prompts, one per variant. An item whose any variant fails
-    gets that LLMError. `on_done(i, outcome)` is called as each item completes.
+    `prompt_sets[i]` holds item i's prompts, one per variant (variant v asked with
+    `question.options(v)`). Answers come back over labels (see `in_labels`). An item whose any
+    variant fails gets that LLMError. `on_done(i, outcome)` is called as each item completes.
     """
+    keys = list(question.to_labels({}, 0))
     n_items = len(prompt_sets)
     answers: list[list[Choice | None]] = [[None] * len(p) for p in prompt_sets]
     failed: dict[int, LLMError] = {}
@@ -103,7 +131,9 @@ def decide(backend: LLMBackend, options: Sequence[str], prompt_sets: Sequence[Se
     def ask(job: tuple[int, int]) -> Choice | LLMError:
         i, v = job
         try:
-            return backend.choose(prompt_sets[i][v], options)
+            answer = backend.choose(prompt_sets[i][v], question.options(v),
+                                    meanings=question.meanings(v))
+            return in_labels(question, answer, v)
         except LLMError as exc:
             return exc
 
@@ -119,7 +149,7 @@ def decide(backend: LLMBackend, options: Sequence[str], prompt_sets: Sequence[Se
         remaining[i] -= 1
         if remaining[i] == 0:
             outcome: Outcome = failed[i] if i in failed else \
-                combine([a for a in answers[i] if a is not None], options)
+                combine([a for a in answers[i] if a is not None], keys)
             results[i] = outcome
             if on_done is not None:
                 on_done(i, outcome)

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 
 from labeler.calibrate import Calibration, fit_calibration
+from labeler.decisions import fit_batch
 from labeler.embed import embed_texts
-from labeler.evaluate import gold_item
+from labeler.evaluate import gold_item, positive_probability
 from labeler.fudd import confusable_pairs, differential_notes
 from labeler.items import human_labelled
 from labeler.knn import ExamplePool
@@ -71,7 +72,7 @@ def run_gold(task: TaskSpec, backend: LLMBackend, rows: Sequence[dict[str, Any]]
     prompt_sets = [prompts_for(task, item, strategy, notes=notes, shots=s)
                    for item, s in zip(items, shots, strict=True)]
     started = time.monotonic()
-    outcomes = decide(backend, task.label_names, prompt_sets)
+    outcomes = decide(backend, strategy.question(task), prompt_sets)
     seconds = time.monotonic() - started
     choices = [None if isinstance(o, LLMError) else o for o in outcomes]
     return GoldRun(pred=[c.label if c else None for c in choices],
@@ -101,6 +102,39 @@ def default_pairs(task: TaskSpec, k: int = 3) -> list[tuple[str, str]]:
         return confusable_pairs(task, [], k)
     negative = next(name for name in task.label_names if name not in task.positive)
     return [tuple(sorted((p, negative))) for p in task.positive[:k]]  # type: ignore[misc]
+
+
+def calibrated_run(task: TaskSpec, run: GoldRun) -> GoldRun:
+    """The run's answers as `label` would decide them without seed labels: calibrated on the
+    batch of answers itself (`labeler.decisions.fit_batch`), one label per side.
+
+    `prob` becomes the calibrated confidence of the decided side; where yes/no settled only
+    the side of a task with several positive labels, the first positive label stands for it.
+    """
+    raw = [positive_probability(task, c) for c in run.choices]
+    calibrator = fit_batch([r for r in raw if r is not None])
+    negative = next(n for n in task.label_names if n not in task.positive)
+    pred: list[str | None] = []
+    prob: list[float | None] = []
+    for choice, r in zip(run.choices, raw, strict=True):
+        if choice is None or r is None:
+            pred.append(None)
+            prob.append(None)
+            continue
+        p = float(calibrator([r])[0])
+        if p >= 0.5:
+            fine = max((k for k in (choice.probabilities or {}) if k in task.positive),
+                       key=lambda k: (choice.probabilities or {})[k], default=task.positive[0])
+            pred.append(fine)
+            prob.append(p)
+        else:
+            fine = max((k for k in (choice.probabilities or {})
+                        if k in task.label_names and k not in task.positive),
+                       key=lambda k: (choice.probabilities or {})[k], default=negative)
+            pred.append(fine)
+            prob.append(1 - p)
+    return GoldRun(pred=pred, prob=prob, choices=run.choices, seconds=run.seconds,
+                   failed=run.failed)
 
 
 def calibrate_on(task: TaskSpec, gold: Sequence[str], run: GoldRun, *,

@@ -47,3 +47,12 @@ class ModelMissingError(SnarewatchError):
 
 class NotFittedError(SnarewatchError, ValueError):
     """A classifier was asked to predict before `fit`."""
+
+
+class NothingToDoError(SnarewatchError):
+    """A command found nothing to work on (no items, no labels): the message says what to run."""
+
+
+class UntrustworthyResultError(SnarewatchError):
+    """A command finished, but what it produced would mislead (a collapsed labelling run, a
+    student trained on almost nothing): its records are kept, and the message says why."""

@@ -43,7 +43,7 @@ class Run(Record):
     kind: str
     started_at: datetime
     finished_at: datetime | None = None
-    status: Literal["running", "done", "failed", "interrupted"] = "running"
+    status: Literal["running", "done", "partial", "suspect", "failed", "interrupted"] = "running"
     params: dict[str, Any] = Field(default_factory=dict)
     stats: dict[str, Any] = Field(default_factory=dict)
     error: str | None = None
@@ -190,11 +190,60 @@ class Label(Record):
     error: str | None = None
     run_id: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    p_positive: float | None = None  # LLM labels: the calibrated P(positive side) behind `value`
+    decision: str | None = None  # LLM labels: how `value` was decided from the teacher's answer
 
     @property
     def is_human(self) -> bool:
         """True for labels a person gave; they override LLM labels everywhere."""
         return self.source.startswith("human:")
+
+
+class Answer(Record):
+    """The teacher's raw answer to one prompt: probabilities over labels, before any decision.
+
+    Answers are the LLM cache (same prompt, model and parameters: same answer, no new call) and
+    what a labelling run calibrates its decisions on; `Label` records carry the decisions.
+    `probabilities` is keyed by label name, or by "(positive)"/"(negative)" when a yes/no answer
+    decided only the side.
+    """
+
+    __table__ = "answers"
+    __key__ = ("answer_id",)
+    answer_id: str
+    task: str
+    item_id: str
+    item_kind: ItemKind
+    model: str
+    prompt_hash: str
+    question: str  # the answer format: yesno | letters | names
+    probabilities: dict[str, float] = Field(default_factory=dict)
+    p_positive: float  # raw P(positive side), uncalibrated
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    seconds: float = 0.0
+    run_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Verification(Record):
+    """The teacher's second look at one student flag before it becomes a finding."""
+
+    __table__ = "verifications"
+    __key__ = ("verification_id",)
+    verification_id: str
+    task: str
+    item_id: str
+    model_id: str  # the student whose flag was checked
+    verifier: str  # llm:<model>
+    verdict: Literal["confirmed", "rejected", "failed"]
+    p_positive: float | None = None  # the verifier's calibrated P(positive)
+    threshold: float | None = None  # confirmed when p_positive >= threshold
+    error: str | None = None
+    seconds: float = 0.0
+    run_id: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ModelInfo(Record):
@@ -302,6 +351,7 @@ class PageVisits(BaseModel):
 
 RECORD_TYPES: tuple[type[Record], ...] = (
     Run, Crawl, PageCapture, Ad, Element, Sample, Label, ModelInfo, Promotion, Prediction, PageFinding,
+    Answer, Verification,
 )
 """Every stored record type; the store derives Parquet schemas and loader rules from these."""
 

@@ -36,14 +36,19 @@ class LLMBackend(Protocol):
     usd_per_1k_output: float
     max_answer_tokens: int  # upper bound of answer tokens, for never exceeding --max-cost
 
-    def choose(self, prompt: str, options: Sequence[str]) -> Choice:
-        """Pick one option for `prompt`."""
+    def choose(self, prompt: str, options: Sequence[str],
+               meanings: Sequence[Sequence[str]] | None = None) -> Choice:
+        """Pick one option for `prompt`.
+
+        `meanings` (optional) names the task labels each option stands for, e.g. "yes" →
+        ("wildlife_product",); backends that read only the prompt ignore it.
+        """
         ...
 
 
 SYSTEM_PROMPT = (
-    "You are a careful annotator for a research study. Answer with exactly one label name "
-    "from the list you are given."
+    "You are a careful annotator for a research study. Answer with exactly one of the "
+    "answers the question allows."
 )
 """The system message every chat backend sends with a labelling prompt."""
 

@@ -131,7 +131,8 @@ class EmbeddedBackend:
                 raise LLMError(f"generation failed: {exc}") from exc
         return str(out["choices"][0]["text"]).strip()  # type: ignore[index]
 
-    def choose(self, prompt: str, options: Sequence[str]) -> Choice:
+    def choose(self, prompt: str, options: Sequence[str],
+               meanings: Sequence[Sequence[str]] | None = None) -> Choice:
         """The most probable option and its probability (renormalised over the options)."""
         if not options:
             raise LLMError("no options to choose from")

@@ -56,12 +56,17 @@ class FakeBackend:
                 return text
         return "Look at what is actually offered."
 
-    def choose(self, prompt: str, options: Sequence[str]) -> Choice:
-        """Apply the script to the item (the prompt's last non-empty lines)."""
+    def choose(self, prompt: str, options: Sequence[str],
+               meanings: Sequence[Sequence[str]] | None = None) -> Choice:
+        """Apply the script to the item (the prompt's last non-empty lines).
+
+        Rules name task labels; with `meanings` a label is answered with the option that
+        stands for it (e.g. "yes" for the positive label of a yes/no question).
+        """
         with self._lock:
             self.calls += 1
         if self.answer is not None:
-            return self.answer(prompt, options)
+            return _as_options(self.answer(prompt, options), options, meanings)
         item = prompt.rsplit("Input:", 1)[-1].lower()
         for keyword, kind in self.fail.items():
             if keyword in item:
@@ -80,11 +85,35 @@ class FakeBackend:
                 label, prob = options[0], 0.6
             else:
                 label, prob = self.default, 0.6
+        if label is not None and label not in options and meanings is not None:
+            label = next((o for o, m in zip(options, meanings, strict=True) if label in m), label)
         if label is not None and label not in options:
             raise LLMError(f"answer {label!r} is not one of the labels {list(options)}")
         tokens_in = max(1, len(prompt) // 4)
         cost = tokens_in / 1000 * self.usd_per_1k_input + 2 / 1000 * self.usd_per_1k_output
         return Choice(label, prob, tokens_in, 2, cost, 0.0)
+
+
+def _as_options(choice: Choice, options: Sequence[str],
+                meanings: Sequence[Sequence[str]] | None) -> Choice:
+    """A scripted answer given in label names, re-expressed in the question's options."""
+    if meanings is None or choice.label in options:
+        return choice
+
+    def option(label: str | None) -> str | None:
+        return next((o for o, m in zip(options, meanings, strict=True) if label in m), label)
+
+    probs = None
+    if choice.probabilities:
+        probs = dict.fromkeys(options, 0.0)
+        for label, p in choice.probabilities.items():
+            key = option(label)
+            if key in probs:
+                probs[key] += p
+    label = option(choice.label)
+    prob = probs[label] if probs and label in probs else choice.probability
+    return Choice(label, prob, choice.tokens_in, choice.tokens_out, choice.cost_usd,
+                  choice.seconds, probs)
 
 
 def from_spec(spec: str) -> FakeBackend:

@@ -158,7 +158,8 @@ class OpenAICompatBackend:
         except (KeyError, IndexError, TypeError, json.JSONDecodeError) as exc:
             raise LLMError(f"unexpected response shape: {response.text[:200]}") from exc
 
-    def choose(self, prompt: str, options: Sequence[str]) -> Choice:
+    def choose(self, prompt: str, options: Sequence[str],
+               meanings: Sequence[Sequence[str]] | None = None) -> Choice:
         """Ask for `{"label": <one of options>}`; LLMError if the answer is anything else."""
         started = time.monotonic()
         data = self._post(prompt, options)

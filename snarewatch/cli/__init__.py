@@ -32,7 +32,9 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "demo_cmd",
     "crawl_cmd",
+    "labels_cmd",
     "label_cmd",
+    "teacher_cmd",
     "train_cmd",
     "deceptive_cmd",
     "sql_cmd",

@@ -37,7 +37,7 @@ def test_tasks_list_show_and_new(cli, tmp_path):
 
 def test_label_plan_then_label_then_export(cli, tmp_path):
     plan = cli("label", "wildlife", "--plan", "--budget", "4", "--backend", "fake:first")
-    assert plan.exit_code == 0 and "Label:" in plan.stdout
+    assert plan.exit_code == 0 and "Answer:" in plan.stdout and "yes/no" in plan.stdout
     done = cli("label", "wildlife", "--budget", "4", "--backend", "fake:not_wildlife",
                "--format", "json")
     row = json.loads(done.stdout)[0]

@@ -7,11 +7,13 @@ import json
 import pytest
 from conftest import load
 
-from labeler.evaluate import evaluate_teacher, prf, score
+from labeler.evaluate import prf, score
 from labeler.humans import export_rows, import_labels, write_export
 from labeler.llm.fake import FakeBackend
 from labeler.run import label_items
+from labeler.strategy import Strategy
 from labeler.taskspecs import load_task
+from labeler.teach import run_gold
 from snarewatch.errors import ConfigError
 from snarewatch.store import query_records
 
@@ -71,8 +73,8 @@ def test_evaluate_teacher_counts_failures_as_wrong():
             {"title": "broken lego", "label": "not_wildlife"}]
     backend = FakeBackend({"rules": [["ivory", "wildlife_product", 0.9]],
                            "default": "not_wildlife", "fail": {"lego": "error"}})
-    report = evaluate_teacher(task, backend, gold)
-    assert report.n == 3 and report.failed == 1 and report.accuracy == pytest.approx(2 / 3)
-    assert report.precision == 1.0 and report.recall == 1.0
-    with pytest.raises(ConfigError, match="not one of"):
-        evaluate_teacher(task, backend, [{"title": "x", "label": "maybe"}])
+    run = run_gold(task, backend, gold, Strategy())
+    assert run.failed == 1 and run.pred[2] is None
+    m = score(task, [r["label"] for r in gold], run.pred)
+    assert m["n"] == 3 and m["accuracy"] == pytest.approx(2 / 3)
+    assert m["precision"] == 1.0 and m["recall"] == 1.0

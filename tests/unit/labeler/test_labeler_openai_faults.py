@@ -84,16 +84,16 @@ def test_falls_back_to_json_object_when_json_schema_is_refused():
 def test_label_run_records_failures_caps_cost_and_resumes(store, api):
     task = load_task("wildlife")
     api.script("outside", "notjson", "500", "500", "500", "500", "drop")
-    first = label_items(store, task, budget=12, max_cost=0.25,
-                        backend=backend(api, usd_per_1k_input=0.1, max_retries=3,
+    first = label_items(store, task, budget=12, max_cost=0.1,
+                        backend=backend(api, usd_per_1k_input=0.04, max_retries=3,
                                         concurrency=3))
     load(store)
-    assert first.failed >= 2 and first.cost_usd <= 0.25 and first.stopped == "max_cost"
+    assert first.failed >= 2 and first.cost_usd <= 0.1 and first.stopped == "max_cost"
     errors = query_records(store.db_path, "SELECT error FROM labels WHERE error IS NOT NULL")
     assert len(errors) == first.failed
     calls_before = len(api.requests)
     second = label_items(store, task, budget=12, max_cost=100.0,
-                         backend=backend(api, usd_per_1k_input=0.1))
+                         backend=backend(api, usd_per_1k_input=0.04))
     load(store)
     assert second.cached == first.labelled and second.stopped is None
     assert second.labelled == 12 - first.labelled  # failures were not cached: asked again

@@ -6,7 +6,8 @@ import pytest
 from conftest import load
 
 from labeler.llm.fake import FakeBackend
-from labeler.run import label_items, plan_labels
+from labeler.plan import plan_labels
+from labeler.run import label_items
 from labeler.taskspecs import load_task
 from snarewatch.store import query_records
 
@@ -109,13 +110,15 @@ def test_plan_calls_nothing_and_renders_a_prompt(store):
     backend = FakeBackend(usd_per_1k_input=0.5)
     plan = plan_labels(store, load_task("wildlife"), budget=5, backend=backend)
     assert backend.calls == 0 and plan.items == 12 and plan.to_label == 5
-    assert plan.est_cost_usd > 0 and plan.example_prompt.endswith("Label:")
+    assert plan.est_cost_usd > 0 and plan.example_prompt.endswith("Answer:")
     assert "Antique elephant ivory bangle" in plan.example_prompt
 
 
-def test_no_items_is_not_an_error(settings):
-    summary = label_items(settings, load_task("wildlife"), budget=5, backend="fake:first")
-    assert summary.items == 0 and summary.sampled == 0
+def test_no_items_is_an_error_that_says_what_to_do(settings):
+    from snarewatch.errors import NothingToDoError
+
+    with pytest.raises(NothingToDoError, match="no ads to label.*snarewatch crawl"):
+        label_items(settings, load_task("wildlife"), budget=5, backend="fake:first")
 
 
 def test_plan_counts_variants_knn_and_fudd(store):

@@ -100,12 +100,16 @@ def test_combine_averages_option_probabilities() -> None:
 
 
 def test_variants_differ_in_wording_and_label_order(wildlife) -> None:
-    prompts = prompts_for(wildlife, {"title": "Ivory bangle"}, Strategy(variants=3))
+    prompts = prompts_for(wildlife, {"title": "Ivory bangle"}, Strategy(variants=3,
+                                                                         answer="names"))
     assert len(set(prompts)) == 3
     first, second = prompts[0], prompts[1]
     assert first.index("- wildlife_product") < first.index("- not_wildlife")
     assert second.index("- not_wildlife") < second.index("- wildlife_product")
     assert all(p.endswith("Input: Ivory bangle\nLabel:") for p in prompts)
+    lettered = prompts_for(wildlife, {"title": "Ivory bangle"}, Strategy(variants=2,
+                                                                         answer="letters"))
+    assert "A) wildlife_product" in lettered[0] and "A) not_wildlife" in lettered[1]
 
 
 def test_decide_asks_variant_by_variant_and_reports_failures_per_item(wildlife) -> None:
@@ -120,7 +124,7 @@ def test_decide_asks_variant_by_variant_and_reports_failures_per_item(wildlife) 
     backend = FakeBackend(answer=answer)
     items = [{"title": "ivory"}, {"title": "broken"}, {"title": "horn"}]
     sets = [prompts_for(wildlife, i, Strategy(variants=2)) for i in items]
-    out = decide(backend, wildlife.label_names, sets)
+    out = decide(backend, Strategy().question(wildlife), sets)
     assert isinstance(out[1], LLMError)
     assert out[0].label == "wildlife_product" and out[2].probability == pytest.approx(0.8)
     # All items under the first variant, then all under the second (prefix reuse).

@@ -131,8 +131,12 @@ def test_deceptive_elements_prefer_findings_then_predictions(demo_store: DemoSto
 def test_findings_view_keeps_its_columns(demo_store: DemoStore) -> None:
     rows = query_records(demo_store.db_path, "SELECT * FROM findings WHERE task = 'wildlife'")
     assert len(rows) == sum(bool(t["is_wildlife"]) for t in demo_store.truth)
+    # The original columns first (queries written against them keep working), then how each
+    # flag was checked.
     assert list(rows[0]) == ["task", "item_id", "item_kind", "site", "url", "text", "label",
-                             "score", "threshold", "model_id", "created_at"]
+                             "score", "threshold", "model_id", "created_at", "verification",
+                             "verified_by", "verifier_score"]
+    assert {r["verification"] for r in rows} == {"unverified"}
 
 
 def test_product_type_conventions_and_human_override(tmp_path: Path) -> None:

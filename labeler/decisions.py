@@ -1,0 +1,251 @@
+"""From the teacher's raw P(positive) to a decision: calibrated, with or without labels.
+
+A small model's option probabilities carry a bias that depends on the question (how the labels
+read, which answer the prompt's examples favour), so "the most probable answer" can give one
+label to almost everything even when the model ranks the items well. Two calibrators fix the
+level while keeping the model's ranking:
+
+- `fit_batch` (no labels): the teacher's log-odds over the items being labelled form two groups,
+  the positives' and the negatives'; a two-component Gaussian mixture on them gives each item a
+  posterior probability of belonging to the higher group (batch calibration: the correction is
+  estimated from the batch itself, Zhou et al. 2024, here with unequal class sizes allowed).
+- `fit_seed` (hand labels): a logistic regression of the human labels on the teacher's log-odds
+  of the same items (Platt scaling), weighted when the seed set was drawn with known weights.
+
+Both return a `Calibrator` that maps raw probabilities to calibrated ones; an item is positive
+when its calibrated probability is at least 0.5. `collapse` says when the decisions of a run are
+too one-sided to be trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from labeler.calibrate import Calibration
+from labeler.prompts import POSITIVE_SIDE
+from snarewatch.taskspec import TaskSpec
+
+if TYPE_CHECKING:
+    from labeler.seeds import SeedRow
+
+MIN_BATCH = 20
+"""Fewer answers than this cannot support a batch calibration: the raw decision stands."""
+
+MIN_SEED_PER_SIDE = 3
+"""Seed labels needed on each side before thresholds come from them."""
+
+_EPS = 1e-4
+
+
+def log_odds(p: Sequence[float] | np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)), clipped away from 0 and 1."""
+    q = np.clip(np.asarray(p, dtype=float), _EPS, 1 - _EPS)
+    return np.log(q / (1 - q))
+
+
+@dataclass
+class Calibrator:
+    """Maps the teacher's raw P(positive) to a calibrated probability.
+
+    `method` is "raw" (identity), "batch" (mixture of the batch's log-odds) or "seed" (Platt
+    scaling on hand labels); `params` holds what was fitted, so the calibrator can be stored
+    and rebuilt.
+    """
+
+    method: str = "raw"
+    params: dict[str, Any] = field(default_factory=dict)
+    n: int = 0  # answers (batch) or seed labels (seed) it was fitted on
+    note: str = ""  # why this method, when it is a fallback
+
+    def __call__(self, raw: Sequence[float] | np.ndarray) -> np.ndarray:
+        """Calibrated P(positive) for each raw P(positive)."""
+        z = log_odds(raw)
+        if self.method == "seed":
+            return 1.0 / (1.0 + np.exp(-(self.params["a"] * z + self.params["b"])))
+        if self.method == "batch":
+            # The posterior of the higher group, made non-decreasing in the log-odds: with
+            # unequal spreads the wider group would otherwise win again at the far ends, and a
+            # surer "yes" must never count for less.
+            grid = np.linspace(log_odds([_EPS])[0], log_odds([1 - _EPS])[0], 4001)
+            post = self._posterior(grid)
+            split = int(np.searchsorted(grid, float(self.params["means"][0])))
+            # Above the lower group's centre the posterior may only rise; below it, only fall.
+            post[split:] = np.maximum.accumulate(post[split:])
+            post[:split] = np.minimum.accumulate(post[:split][::-1])[::-1]
+            post[:split] = np.minimum(post[:split], post[split] if split < len(post) else 1.0)
+            return np.interp(z, grid, post)
+        return np.clip(np.asarray(raw, dtype=float), 0.0, 1.0)
+
+    def _posterior(self, z: np.ndarray) -> np.ndarray:
+        w, mu, sd = (np.asarray(self.params[k], float) for k in ("weights", "means", "sds"))
+        # Log-densities, so that far from both groups the ratio is still defined.
+        logd = np.log(w)[None, :] - np.log(sd)[None, :] \
+            - 0.5 * ((z[:, None] - mu[None, :]) / sd[None, :]) ** 2
+        logd -= logd.max(axis=1, keepdims=True)
+        dens = np.exp(logd)
+        return np.asarray(dens[:, 1] / dens.sum(axis=1), dtype=float)
+
+    @property
+    def threshold_raw(self) -> float | None:
+        """The raw P(positive) at which the calibrated probability crosses 0.5 (None: none)."""
+        grid = np.linspace(_EPS, 1 - _EPS, 2001)
+        cal = self(grid)
+        above = np.flatnonzero(cal >= 0.5)
+        return float(grid[above[0]]) if len(above) else None
+
+    def describe(self) -> str:
+        """One line for labels, plans and summaries, e.g. "batch-calibrated: yes at raw P >= 0.83"."""
+        t = self.threshold_raw
+        at = "never positive" if t is None else f"positive at raw P >= {t:.2f}"
+        what = {"raw": "uncalibrated", "batch": f"batch-calibrated on {self.n} answers",
+                "seed": f"calibrated on {self.n} seed labels"}[self.method]
+        return f"{what}: {at}" + (f" ({self.note})" if self.note else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"method": self.method, "params": self.params, "n": self.n, "note": self.note}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Calibrator:
+        """Inverse of `to_dict`."""
+        return cls(str(data.get("method", "raw")), dict(data.get("params") or {}),
+                   int(data.get("n", 0)), str(data.get("note", "")))
+
+
+def fit_batch(raw: Sequence[float], seed: int = 0) -> Calibrator:
+    """A label-free calibrator from the raw P(positive) of the items being labelled.
+
+    Falls back to "raw" (and says why) when there are too few answers or the log-odds do not
+    split into two groups with the higher one on the "yes" side of the lower one.
+    """
+    z = log_odds(raw)
+    if len(z) < MIN_BATCH:
+        return Calibrator("raw", n=len(z), note=f"fewer than {MIN_BATCH} answers to calibrate on")
+    if float(np.std(z)) < 1e-3:
+        return Calibrator("raw", n=len(z), note="every answer had the same probability")
+    from sklearn.mixture import GaussianMixture
+
+    gm = GaussianMixture(2, covariance_type="full", random_state=seed, n_init=3,
+                         reg_covar=1e-2).fit(z[:, None])
+    order = np.argsort(gm.means_.ravel())
+    means = gm.means_.ravel()[order]
+    sds = np.sqrt(gm.covariances_.ravel()[order])
+    weights = gm.weights_[order]
+    # Two groups that overlap almost entirely are one group: nothing to correct with.
+    if means[1] - means[0] < 0.5 * float(np.mean(sds)):
+        return Calibrator("raw", n=len(z), note="the answers do not separate into two groups")
+    return Calibrator("batch", {"weights": weights.tolist(), "means": means.tolist(),
+                                "sds": sds.tolist()}, n=len(z))
+
+
+def fit_seed(raw: Sequence[float], positive: Sequence[bool],
+             weights: Sequence[float] | None = None) -> Calibrator | None:
+    """Platt scaling of hand labels on the teacher's log-odds; None without enough of each side."""
+    y = np.asarray(positive, dtype=bool)
+    if y.sum() < MIN_SEED_PER_SIDE or (~y).sum() < MIN_SEED_PER_SIDE:
+        return None
+    from sklearn.linear_model import LogisticRegression
+
+    z = log_odds(raw)[:, None]
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    w = w * len(w) / w.sum()  # relative weights: the regularisation sees the real sample size
+    model = LogisticRegression(C=1.0).fit(z, y, sample_weight=w)
+    a, b = float(model.coef_[0, 0]), float(model.intercept_[0])
+    if a <= 0:  # the teacher ranks the seed backwards: its answers cannot be trusted
+        return Calibrator("seed", {"a": 0.0, "b": b}, n=len(y),
+                          note="the teacher's answers do not rank the seed labels")
+    return Calibrator("seed", {"a": a, "b": b}, n=len(y))
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """Why a run's decisions are too one-sided to trust (see `collapse`)."""
+
+    reason: str
+    advice: str
+
+
+def collapse(positive: Sequence[bool], raw: Sequence[float], *, min_n: int = 30,
+             share: float = 0.97) -> Collapse | None:
+    """A labelling run whose answers say almost nothing: nearly all one label, or every raw
+    probability on one side. None when the run looks usable (or is too small to tell)."""
+    n = len(positive)
+    if n < min_n:
+        return None
+    pos = int(np.sum(positive))
+    raw_pos = int(np.sum(np.asarray(raw, dtype=float) >= 0.5))
+    if pos <= (1 - share) * n:
+        return Collapse(f"{n - pos} of {n} answers are negative ({pos} positive)",
+                        "check the spec's positive definition with `snarewatch tasks show`, "
+                        "and label a seed set by hand (`snarewatch labels seed`) so thresholds "
+                        "come from your labels")
+    if pos >= share * n:
+        return Collapse(f"{pos} of {n} answers are positive",
+                        "the question may be too broad for these items: tighten the positive "
+                        "definition, add near misses, and label a seed set "
+                        "(`snarewatch labels seed`)")
+    if raw_pos in (0, n):
+        side = "yes" if raw_pos == n else "no"
+        return Collapse(f"the teacher leaned to '{side}' on every one of {n} items",
+                        "the decisions rest on calibration alone: label a seed set "
+                        "(`snarewatch labels seed`) to check them")
+    return None
+
+
+@dataclass
+class Decided:
+    """One answered item's decision."""
+
+    value: str | None
+    confidence: float  # calibrated probability of the decided side
+    p_positive: float  # calibrated P(positive)
+    abstained: str | None = None  # the abstention reason, if any
+
+
+def choose_calibrator(sample_raw: Sequence[float], seed: Sequence[SeedRow],
+                      seed_raw: Sequence[float | None]) -> Calibrator:
+    """Seed-fitted when the seed has both sides answered; otherwise fitted on the batch."""
+    pairs = [(r, p) for r, p in zip(seed, seed_raw, strict=True) if p is not None]
+    if pairs:
+        fitted = fit_seed([p for _, p in pairs], [r.positive for r, _ in pairs],
+                          [r.weight for r, _ in pairs])
+        if fitted is not None:
+            return fitted
+    cal = fit_batch(sample_raw)
+    if seed:
+        cal.note = "; ".join(filter(None, [cal.note, "too few seed labels on one side"]))
+    return cal
+
+
+def decide_item(task: TaskSpec, raw: float, calibrator: Calibrator,
+                thresholds: Calibration | None) -> Decided:
+    """The decision on one answer: its side by calibrated probability, its label when the side
+    holds one label (else the side marker, to be named by a follow-up question), and an
+    abstention reason when `thresholds` say the calibrated confidence is too low."""
+    p = float(calibrator([raw])[0])
+    positive = p >= 0.5
+    negatives = [n for n in task.label_names if n not in task.positive]
+    value = POSITIVE_SIDE if positive else (negatives[0] if len(negatives) == 1 else None)
+    if positive and len(task.positive) == 1:
+        value = task.positive[0]
+    confidence = p if positive else 1.0 - p
+    reason = None
+    if thresholds is not None:
+        side = task.positive[0] if positive else negatives[0]
+        if thresholds.abstains(side, confidence):
+            reason = thresholds.reason(confidence, side)
+    return Decided(value, confidence, p, reason)
+
+
+def weighted_agreement(seed: Sequence[SeedRow],
+                       decided: Sequence[Decided | None]) -> float | None:
+    """Share of the seed (by sampling weight) on whose side the teacher's decision agrees."""
+    pairs = [(r, d) for r, d in zip(seed, decided, strict=True) if d is not None]
+    total = sum(r.weight for r, _ in pairs)
+    if not total:
+        return None
+    return sum(r.weight for r, d in pairs if (d.p_positive >= 0.5) == r.positive) / total

@@ -1,0 +1,152 @@
+"""The seed set: a few dozen items a researcher labels by hand before trusting the LLM.
+
+Hand labels are the strongest signal the pipeline has: they calibrate the teacher's decisions,
+give kNN examples, set the student's threshold and say honestly how good the flags are. A random
+sample of 40 holds only two or three positives when one item in twenty is positive, so the seed
+is drawn in two strata: half from the items most similar to the task's positive definition and
+examples (sentence embeddings; no LLM needed), half from the rest, each half spread over the
+item space (k-means, proportional). Every seed item carries the weight of its stratum (how many
+items it stands for), so rates and thresholds estimated on the seed remain unbiased.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from labeler.embed import embed_texts
+from labeler.items import load_items
+from labeler.sampling import select
+from snarewatch.config import Settings
+from snarewatch.schema import Sample, stable_id, utcnow
+from snarewatch.store import Landing, connect_readonly
+from snarewatch.taskspec import TaskSpec
+
+DEFAULT_SIZE = 40
+TOP_SHARE = 0.1
+"""The enriched stratum: this share of the items, those most like the positive definition."""
+
+SEED_METHOD = "seed"
+
+
+@dataclass(frozen=True)
+class SeedRow:
+    """One hand-labelled item: its fields, the label, its side and its sampling weight."""
+
+    item: dict[str, Any]
+    label: str
+    positive: bool
+    weight: float = 1.0
+
+    @property
+    def item_id(self) -> str:
+        """The item's id."""
+        return str(self.item["item_id"])
+
+
+@dataclass(frozen=True)
+class SeedDraw:
+    """Which items to label by hand and how many items each stands for."""
+
+    indices: list[int]
+    weights: list[float]
+    strata: list[str]  # "similar" | "rest" | "all"
+
+
+def prototype_scores(task: TaskSpec, texts: Sequence[str], embeddings: np.ndarray,
+                     cache_dir: Any = None) -> np.ndarray:
+    """Cosine similarity of each item to the task's positive side (definitions and examples)."""
+    anchors = [task.description] + [lab.definition for lab in task.labels
+                                    if lab.name in task.positive]
+    anchors += [ex.input for ex in task.examples if ex.label in task.positive]
+    proto = embed_texts(anchors, cache_dir=cache_dir).mean(axis=0)
+    emb = np.asarray(embeddings, dtype=np.float32)
+    norms = np.linalg.norm(emb, axis=1) * (np.linalg.norm(proto) or 1.0)
+    return np.asarray(emb @ proto / np.where(norms > 0, norms, 1.0), dtype=float)
+
+
+def draw_seed(embeddings: np.ndarray, similarity: np.ndarray, size: int, *, seed: int = 0,
+              exclude: Sequence[int] = ()) -> SeedDraw:
+    """Half the seed from the top `TOP_SHARE` by similarity, half from the rest, each diverse."""
+    n = len(embeddings)
+    allowed = np.ones(n, dtype=bool)
+    allowed[list(exclude)] = False
+    pool = np.flatnonzero(allowed)
+    if len(pool) <= 2 * size:  # too few items to stratify: a diverse sample of them all
+        picked = select("diversity", embeddings[pool], min(size, len(pool)), seed=seed).indices
+        return SeedDraw([int(pool[i]) for i in picked], [len(pool) / max(1, len(picked))] *
+                        len(picked), ["all"] * len(picked))
+    order = pool[np.argsort(-similarity[pool], kind="stable")]
+    top = order[:max(size, int(round(TOP_SHARE * len(pool))))]
+    rest = order[len(top):]
+    n_top = size // 2
+    out = SeedDraw([], [], [])
+    for stratum, members, k in (("similar", top, n_top), ("rest", rest, size - n_top)):
+        picked = select("diversity", embeddings[members], k, seed=seed).indices
+        out.indices.extend(int(members[i]) for i in picked)
+        out.weights.extend([len(members) / max(1, len(picked))] * len(picked))
+        out.strata.extend([stratum] * len(picked))
+    # Shuffled, so the person labelling cannot tell the strata apart by position.
+    perm = np.random.default_rng(seed).permutation(len(out.indices))
+    return SeedDraw([out.indices[i] for i in perm], [out.weights[i] for i in perm],
+                    [out.strata[i] for i in perm])
+
+
+def choose_seed(settings: Settings, task: TaskSpec, size: int = DEFAULT_SIZE, *,
+                seed: int = 0) -> tuple[list[dict[str, Any]], SeedDraw]:
+    """Draw a seed set from the task's items (skipping any a person already labelled) and record
+    it as a sample (method "seed", each row's weight in its params)."""
+    items = load_items(settings.db_path, task.item_kind)
+    labelled = set(human_labels(settings, task))
+    texts = [task.render(i) for i in items]
+    emb = embed_texts(texts, cache_dir=settings.cache_dir, keys=[i["item_id"] for i in items])
+    sim = prototype_scores(task, texts, emb, settings.cache_dir) if items else np.zeros(0)
+    exclude = [n for n, i in enumerate(items) if i["item_id"] in labelled]
+    draw = draw_seed(emb, sim, size, seed=seed, exclude=exclude) if items else SeedDraw([], [], [])
+    run_id = stable_id("seed", task.name, utcnow().isoformat())
+    Landing(settings.landing_dir).write([
+        Sample(sample_run_id=run_id, task=task.name, item_id=items[i]["item_id"],
+               item_kind=task.item_kind, method=SEED_METHOD, seed=seed,
+               params={"weight": w, "stratum": s, "size": size})
+        for i, w, s in zip(draw.indices, draw.weights, draw.strata, strict=True)])
+    return [items[i] for i in draw.indices], draw
+
+
+def human_labels(settings: Settings, task: TaskSpec) -> dict[str, str]:
+    """Item id → the current human label of the task (valid label names only)."""
+    with connect_readonly(settings.db_path) as conn:
+        rows = conn.execute(
+            "SELECT item_id, value FROM current_labels WHERE task = ? AND source LIKE 'human:%' "
+            "AND value IS NOT NULL", [task.name]).fetchall()
+    names = set(task.label_names)
+    return {str(i): str(v) for i, v in rows if v in names}
+
+
+def _seed_weights(settings: Settings, task: TaskSpec) -> dict[str, float]:
+    with connect_readonly(settings.db_path) as conn:
+        rows = conn.execute(
+            "SELECT item_id, TRY_CAST(json_extract(params, '$.weight') AS DOUBLE) FROM samples "
+            "WHERE task = ? AND method = ? QUALIFY row_number() OVER "
+            "(PARTITION BY item_id ORDER BY created_at DESC) = 1",
+            [task.name, SEED_METHOD]).fetchall()
+    return {str(i): float(w) for i, w in rows if w is not None and w > 0}
+
+
+def seed_rows(settings: Settings, task: TaskSpec) -> list[SeedRow]:
+    """The task's hand-labelled items with their fields and sampling weights.
+
+    Items labelled outside a drawn seed set (imported reviews, extension feedback) weigh the
+    same as the average seed item: they were not drawn at random, but they are real labels.
+    """
+    labels = human_labels(settings, task)
+    if not labels:
+        return []
+    weights = _seed_weights(settings, task)
+    fallback = float(np.mean(list(weights.values()))) if weights else 1.0
+    items = load_items(settings.db_path, task.item_kind, sorted(labels))
+    return [SeedRow(item=i, label=labels[i["item_id"]],
+                    positive=labels[i["item_id"]] in task.positive,
+                    weight=weights.get(i["item_id"], fallback)) for i in items]

@@ -1,0 +1,181 @@
+"""`snarewatch tasks | labels`: task specs, and labelling by hand (seed set, review, import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from snarewatch.cli._common import OutputFormat, console, err_console, print_rows, settings
+
+TASKS_EXAMPLES = """\
+Examples:
+
+  snarewatch tasks                       # bundled specs and those in ./tasks/
+  snarewatch tasks --format json
+  snarewatch tasks show wildlife         # the full prompt prefix the LLM sees
+  snarewatch tasks new shark-teeth       # writes tasks/shark-teeth.toml to edit
+"""
+
+LABELS_EXAMPLES = """\
+Examples:
+
+  snarewatch labels seed wildlife --out seed.csv       # 40 items to label by hand first
+  snarewatch labels export wildlife --out review.csv   # open in a spreadsheet, fill human_label
+  snarewatch labels export wildlife --uncertain --out queue.csv   # abstained items only
+  snarewatch labels import wildlife review.csv --annotator alice
+  snarewatch labels summary wildlife
+"""
+
+
+def _task(name: str) -> Any:
+    from labeler.taskspecs import load_task
+
+    return load_task(name)
+
+
+def _short(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return f"(bundled) {path.name}" if "labeler" in path.parts else str(path)
+
+
+def _register_tasks(app: typer.Typer) -> None:
+    group = typer.Typer(help="List, show and create task specs.", invoke_without_command=True)
+
+    @group.callback(epilog=TASKS_EXAMPLES)
+    def tasks(ctx: typer.Context,
+              fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f")) -> None:
+        """List the task specs (bundled and ./tasks/*.toml)."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from labeler.taskspecs import list_tasks, task_paths
+
+        paths = task_paths()
+        print_rows([{"name": t.name, "item_kind": t.item_kind, "labels": len(t.labels),
+                     "positive": ", ".join(t.positive) if len(t.positive) <= 2
+                     else f"{len(t.positive)} labels", "default_budget": t.default_budget,
+                     "description": t.description, "file": _short(paths[t.name])}
+                    for t in list_tasks()], fmt)
+
+    @group.command("show", epilog=TASKS_EXAMPLES)
+    def show(name: str = typer.Argument(..., help="Task name or .toml path.")) -> None:
+        """Print the labels and the prompt prefix of a task."""
+        from labeler.prompts import prompt_prefix
+
+        task = _task(name)
+        console.print(f"[bold]{task.name}[/bold] ({task.item_kind}): {task.description}")
+        console.print(prompt_prefix(task), markup=False, highlight=False)
+
+    @group.command("new", epilog=TASKS_EXAMPLES)
+    def new(name: str = typer.Argument(..., help="Lower-case name, e.g. shark-teeth."),
+            item_kind: str = typer.Option("ad", "--kind", help="ad, ui_element or page."),
+            folder: Path = typer.Option(Path("tasks"), "--dir", help="Where to write it.")) -> None:
+        """Scaffold a task spec to edit (labels, definitions, examples)."""
+        from labeler.taskspecs import scaffold
+
+        path = scaffold(name, item_kind, folder)
+        console.print(f"wrote {path}; edit it, then: snarewatch label {path} --plan")
+
+    app.add_typer(group, name="tasks")
+
+
+def _register_labels(app: typer.Typer) -> None:
+    group = typer.Typer(help="Label by hand: a seed set to start with, review, import, summary.",
+                        no_args_is_help=True)
+
+    @group.command("seed", epilog=LABELS_EXAMPLES)
+    def seed(task_name: str = typer.Argument(..., metavar="TASK"),
+             out: Path = typer.Option(..., "--out", "-o", help="CSV to fill in, or .jsonl."),
+             size: int = typer.Option(40, "--size", "-n", min=4, help="Items to draw."),
+             seed_value: int = typer.Option(0, "--seed", help="Sampling seed (recorded).")) -> None:
+        """Draw a small, diverse seed set to label by hand: the first step of a new task.
+
+        Half the items are drawn among those most like the task's positive definition (so the
+        seed holds positives even for rare questions), half from the rest; each item keeps the
+        weight of its half, so estimates on the seed stay honest. Fill `human_label` with the
+        task's label names, then import the file with `labels import`. With seed labels of both
+        kinds, `label` calibrates the teacher on them, `train` sets the student's threshold and
+        reports its precision on them, and `classify` verifies flags against them.
+        """
+        from labeler.humans import write_export
+        from labeler.seeds import choose_seed
+        from snarewatch.store import load_pending
+
+        s = settings()
+        task = _task(task_name)
+        load_pending(s.db_path, s.landing_dir)
+        items, draw = choose_seed(s, task, size, seed=seed_value)
+        load_pending(s.db_path, s.landing_dir)
+        if not items:
+            from snarewatch.errors import NothingToDoError
+
+            raise NothingToDoError(f"no unlabelled {task.item_kind} items for {task.name!r}: "
+                                   "crawl or import some first")
+        rows = [{"item_id": i["item_id"], "site": i.get("site"), "url": i.get("url"),
+                 "text": task.render(i), "human_label": "", "note": ""} for i in items]
+        write_export(rows, out)
+        similar = draw.strata.count("similar")
+        console.print(f"wrote {len(rows)} items to {out} ({similar} drawn among the items most "
+                      "like the positive definition, the rest across everything else).")
+        console.print(f"Fill `human_label` with one of: {', '.join(task.label_names)} (leave a "
+                      "row blank to skip it), then:")
+        console.print(f"  snarewatch labels import {task.name} {out} --annotator YOUR_NAME",
+                      markup=False)
+
+    @group.command("export", epilog=LABELS_EXAMPLES)
+    def export(task_name: str = typer.Argument(..., metavar="TASK"),
+               out: Path = typer.Option(..., "--out", "-o", help="CSV, or .jsonl for JSON lines."),
+               all_items: bool = typer.Option(False, "--all", help="Also unlabelled items."),
+               uncertain: bool = typer.Option(False, "--uncertain",
+                                              help="Only the review queue: abstained items.")) -> None:
+        """Write items with the LLM's label and probability (least sure first) for review."""
+        from labeler.humans import export_rows, export_uncertain, write_export
+
+        s = settings()
+        if uncertain:
+            rows = export_uncertain(s.db_path, _task(task_name))
+        else:
+            rows = export_rows(s.db_path, _task(task_name), only_llm=not all_items)
+        write_export(rows, out)
+        console.print(f"wrote {len(rows)} rows to {out}; fill `human_label`, then "
+                      f"`snarewatch labels import {task_name} {out} --annotator NAME`")
+
+    @group.command("import", epilog=LABELS_EXAMPLES)
+    def import_(task_name: str = typer.Argument(..., metavar="TASK"),
+                path: Path = typer.Argument(..., help="Reviewed CSV or JSONL (item_id, human_label)."),
+                annotator: str = typer.Option(..., "--annotator", "-a", help="Who labelled."),
+                column: str = typer.Option("human_label", "--column", help="Column with labels.")) -> None:
+        """Import human labels; they override LLM labels everywhere."""
+        from labeler.humans import import_labels
+        from snarewatch.store import load_pending
+
+        s = settings()
+        report = import_labels(s.landing_dir, _task(task_name), path, annotator, column)
+        load_pending(s.db_path, s.landing_dir)
+        console.print(f"imported {report.imported} human labels ({report.blank} blank, "
+                      f"{len(report.invalid)} invalid)")
+        for problem in report.invalid[:20]:
+            err_console.print(f"  {problem}")
+
+    @group.command("summary", epilog=LABELS_EXAMPLES)
+    def summary(task_name: str = typer.Argument(..., metavar="TASK"),
+                fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f")) -> None:
+        """Count current labels per value and source."""
+        from snarewatch.store import query_records
+
+        rows = query_records(settings().db_path,
+                             "SELECT value, split_part(source, ':', 1) AS source, count(*) AS n "
+                             "FROM current_labels WHERE task = ? GROUP BY ALL ORDER BY n DESC",
+                             [_task(task_name).name])
+        print_rows(rows, fmt)
+
+    app.add_typer(group, name="labels")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `tasks` and `labels`."""
+    _register_tasks(app)
+    _register_labels(app)

@@ -1,0 +1,66 @@
+"""Calibrated decisions: label-free on the batch, Platt on seed labels, collapse detection."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labeler.decisions import Calibrator, collapse, fit_batch, fit_seed, log_odds
+
+
+def _skewed_teacher(n: int = 400, positive_share: float = 0.1, seed: int = 0):
+    """A teacher that ranks well but says "yes" far too often: negatives sit around P 0.4."""
+    rng = np.random.default_rng(seed)
+    gold = rng.random(n) < positive_share
+    z = np.where(gold, rng.normal(2.0, 0.6, n), rng.normal(-0.4, 0.6, n))
+    return gold, 1 / (1 + np.exp(-z))
+
+
+def test_batch_calibration_fixes_a_teacher_that_leans_to_yes() -> None:
+    gold, raw = _skewed_teacher()
+    naive = raw >= 0.5
+    cal = fit_batch(raw)
+    decided = cal(raw) >= 0.5
+    assert cal.method == "batch" and "batch-calibrated on 400 answers" in cal.describe()
+    assert naive.mean() > 2.5 * gold.mean()  # the raw decision over-flags
+    assert abs(decided.mean() - gold.mean()) < 0.05
+    assert (decided & gold).sum() / gold.sum() > 0.85  # and keeps the positives
+
+
+def test_batch_calibration_is_monotone_and_round_trips() -> None:
+    _, raw = _skewed_teacher(seed=3)
+    cal = fit_batch(raw)
+    grid = np.linspace(0.001, 0.999, 500)
+    assert np.all(np.diff(cal(grid)) >= -1e-12)
+    again = Calibrator.from_dict(cal.to_dict())
+    assert np.allclose(again(grid), cal(grid))
+
+
+def test_batch_calibration_falls_back_when_it_cannot_tell() -> None:
+    assert fit_batch([0.9] * 10).method == "raw"  # too few answers
+    assert fit_batch([0.7] * 50).method == "raw"  # no spread at all
+    raw = Calibrator("raw")
+    assert raw([0.3, 0.7]).tolist() == [0.3, 0.7]
+
+
+def test_seed_calibration_needs_both_sides_and_follows_the_labels() -> None:
+    gold, raw = _skewed_teacher(n=60, positive_share=0.25, seed=1)
+    assert fit_seed(raw[:10], [False] * 10) is None
+    cal = fit_seed(raw, gold)
+    assert cal is not None and cal.method == "seed" and cal.params["a"] > 0
+    assert 0.5 < cal.threshold_raw < 0.95  # "yes" at raw 0.5 is not enough for this teacher
+    weighted = fit_seed(raw, gold, weights=np.where(gold, 0.2, 1.0))
+    assert weighted.threshold_raw > cal.threshold_raw  # positives drawn 5x too often: stricter
+
+
+def test_collapse_names_the_one_sided_runs() -> None:
+    assert collapse([False] * 149 + [True], [0.1] * 150).reason.startswith("149 of 150")
+    assert "positive" in collapse([True] * 40, [0.9] * 40).reason
+    assert "leaned to 'yes'" in collapse([True] * 10 + [False] * 30, [0.8] * 40).reason
+    assert collapse([True] * 10 + [False] * 30, [0.8] * 10 + [0.2] * 30) is None
+    assert collapse([False] * 10, [0.1] * 10) is None  # too small to say
+
+
+def test_log_odds_is_finite_at_the_edges() -> None:
+    assert np.isfinite(log_odds([0.0, 1.0])).all()
+    assert log_odds([0.5])[0] == pytest.approx(0.0)

@@ -1,0 +1,109 @@
+"""The seed set: drawn in two weighted strata, exported, labelled by hand, used by `label`."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from conftest import hashed_embeddings, load
+from typer.testing import CliRunner
+
+from labeler.seeds import draw_seed, seed_rows
+from labeler.taskspecs import load_task
+
+
+def test_draw_seed_takes_half_from_the_most_similar_and_weighs_each_stratum() -> None:
+    rng = np.random.default_rng(0)
+    emb = rng.normal(size=(1000, 8)).astype(np.float32)
+    sim = rng.random(1000)
+    draw = draw_seed(emb, sim, 40, seed=1, exclude=[int(np.argmax(sim))])
+    assert len(draw.indices) == 40 == len(set(draw.indices))
+    top = set(np.argsort(-sim)[:101].tolist())
+    similar = [i for i, s in zip(draw.indices, draw.strata, strict=True) if s == "similar"]
+    assert len(similar) == 20 and set(similar) <= top
+    assert int(np.argmax(sim)) not in draw.indices
+    # Each item stands for its stratum: the weights add up to the pool.
+    assert sum(draw.weights) == pytest.approx(999)
+    assert draw.strata != sorted(draw.strata)  # shuffled: the strata cannot be told by position
+
+
+def test_small_pools_are_drawn_whole_and_diverse() -> None:
+    emb = np.random.default_rng(1).normal(size=(30, 8)).astype(np.float32)
+    draw = draw_seed(emb, np.zeros(30), 20)
+    assert len(draw.indices) == 20 and set(draw.strata) == {"all"}
+
+
+@pytest.fixture
+def cli(store, monkeypatch, tmp_path):
+    import snarewatch.cli._common as common
+    from snarewatch.cli import app
+
+    monkeypatch.setattr(common, "_settings", store)
+    monkeypatch.setattr("labeler.seeds.embed_texts", hashed_embeddings)
+    monkeypatch.setattr("labeler.run.embed_texts", hashed_embeddings)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(app, list(args), catch_exceptions=False)
+
+
+WILDLIFE_WORDS = ("ivory", "rhino", "parrot", "pangolin", "bear bile", "hawksbill")
+
+
+def test_seed_export_import_then_label_calibrates_on_the_seed(cli, store, tmp_path):
+    out = tmp_path / "seed.csv"
+    done = cli("labels", "seed", "wildlife", "--size", "8", "--out", str(out))
+    assert done.exit_code == 0 and "labels import wildlife" in done.stdout
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 8 and all(r["human_label"] == "" for r in rows)
+    for r in rows:  # the researcher fills in the sheet
+        wild = any(w in r["text"].lower() for w in WILDLIFE_WORDS)
+        r["human_label"] = "wildlife_product" if wild else "not_wildlife"
+    with out.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert cli("labels", "import", "wildlife", str(out), "--annotator", "me").exit_code == 0
+    task = load_task("wildlife")
+    seeds = seed_rows(store, task)
+    assert len(seeds) == 8 and all(s.weight > 0 for s in seeds)
+    positives = sum(s.positive for s in seeds)
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"rules": [[w, "wildlife_product", 0.8] for w in WILDLIFE_WORDS],
+                                  "default": "not_wildlife"}))
+    result = cli("label", "wildlife", "--budget", "4", "--backend", f"fake:{script}",
+                 "--format", "json")
+    summary = json.loads(result.stdout)[0]
+    # The sample skips the 8 hand-labelled ads; the seed's answers were asked for calibration.
+    assert summary["human"] == 8 and summary["sampled"] == 4
+    assert summary["seed_labels"] == 8 and summary["seed_positive"] == positives
+    assert positives >= 3 and 8 - positives >= 3  # both sides: the seed calibrates
+    assert "calibrated on 8 seed labels" in summary["calibration"]
+    assert summary["seed_agreement"] == 1.0
+
+
+def test_label_without_seed_says_so_and_a_collapsed_run_exits_1(cli, store, tmp_path):
+    from snarewatch.errors import UntrustworthyResultError
+
+    ok = cli("label", "wildlife", "--budget", "4", "--backend", "fake:not_wildlife")
+    assert ok.exit_code == 0 and "no hand labels yet" in ok.stderr
+    # 40 ads, every answer "no": the run collapses and says what to do.
+    from snarewatch.schema import Ad
+    from snarewatch.store import Landing
+
+    Landing(store.landing_dir).write([Ad(ad_id=f"extra{i}", site="t", url=f"http://t/{i}",
+                                         title=f"ordinary item {i}", description="")
+                                      for i in range(40)])
+    load(store)
+    with pytest.raises(UntrustworthyResultError, match="collapsed.*labels seed"):
+        cli("label", "wildlife", "--budget", "40", "--backend", "fake:not_wildlife")
+
+
+def test_a_run_whose_every_call_failed_exits_1_with_the_reason(cli, tmp_path):
+    from snarewatch.errors import LLMError
+
+    script = tmp_path / "down.json"
+    script.write_text(json.dumps({"fail": {"": "transient"}}))  # every item fails
+    with pytest.raises(LLMError, match="every call to the teacher failed.*nothing was labelled"):
+        cli("label", "wildlife", "--budget", "3", "--backend", f"fake:{script}")

@@ -177,6 +177,8 @@ def _register_sites(app: typer.Typer) -> None:
         from crawler.sites.scaffold import scaffold
 
         path = scaffold(name, folder, base_url)
-        console.print(f"wrote {path}; edit it, then: snarewatch crawl {path} --max-pages 50")
+        target = name if folder == Path("sites") else str(path)  # ./sites is searched by name
+        console.print(f"wrote {path}; edit it, then: snarewatch crawl {target} --max-pages 50",
+                      soft_wrap=True)
 
     app.add_typer(group, name="sites")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import re
@@ -11,17 +12,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
 
 from crawler.capture import element_records
-from crawler.engine_http import HttpEngine
 from crawler.extract import extract_fields
-from crawler.fetch import RETRYABLE, Fetched
+from crawler.fetch import Fetched
+from crawler.fetching import Fetcher, needs_js
 from crawler.frontier import Frontier, QueuedUrl
-from crawler.politeness import HostGate, Robots, backoff_seconds, retry_after_seconds
-from crawler.records import ad_record, capture_id_for, capture_record, guess_kind, site_label
+from crawler.outcome import crawl_status, failed_count, no_ads_note, stop_reason
+from crawler.records import ad_record, capture_id_for, capture_record
 from crawler.reposts import RepostIndex
+from crawler.roles import link_priority, page_role, url_shape
 from crawler.run import CrawlProgress, CrawlSummary
+from crawler.sitenames import site_for
 from crawler.sites import Site
 from crawler.urls import canonical, host, is_crawlable, url_pattern
 from snarewatch.config import Settings
@@ -32,15 +34,16 @@ from snarewatch.store import Blobs, Landing, query_records
 log = logging.getLogger(__name__)
 FLUSH_PAGES = 25
 FLUSH_SECONDS = 2.0
-_TAGS = re.compile(rb"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 _NUM = re.compile(r"\d+")
-_EXEC_SCRIPT = re.compile(rb"<script(?![^>]*type=[\"']?application/(ld\+)?json)")
-_LOADING = re.compile(rb">\s*loading[^<]{0,40}<", re.I)
 
 
 @dataclass
 class CrawlParams:
-    """The parameters a crawl started with (persisted, so a resume uses the same ones)."""
+    """The parameters a crawl started with (persisted, so a resume uses the same ones).
+
+    `site` is the name the user gave (`--site`); `site_name` the name the crawl stores its
+    pages under, fixed on its first run.
+    """
 
     target: str
     base_url: str | None = None
@@ -48,6 +51,9 @@ class CrawlParams:
     max_pages: int | None = None
     screenshots: bool | None = None
     engine: str | None = None
+    start: list[str] = field(default_factory=list)
+    site: str | None = None
+    site_name: str | None = None
 
     def save(self, state_dir: Path) -> None:
         """Write params.json in the crawl's state folder."""
@@ -61,20 +67,13 @@ class CrawlParams:
     def merged(self, override: CrawlParams) -> CrawlParams:
         """These parameters with every explicitly given value of `override` on top."""
         updates = {f.name: getattr(override, f.name) for f in fields(self)
-                   if f.name != "target" and getattr(override, f.name) not in (None, [])}
+                   if f.name not in ("target", "site_name")
+                   and getattr(override, f.name) not in (None, [])}
         return replace(self, **updates)
 
 
-def needs_js(html: bytes) -> bool:
-    """True when a page needs JavaScript: scripts and almost no text, or a "Loading…" slot."""
-    lower = html.lower()
-    if _EXEC_SCRIPT.search(lower) is None:  # JSON-LD blocks are data, not code
-        return False
-    return len(_TAGS.sub(b" ", html).split()) < 40 or _LOADING.search(lower) is not None
-
-
 class Crawler:
-    """One crawl of one site: a frontier, an httpx engine, a Chromium engine when needed."""
+    """One crawl of one site: a priority frontier, an httpx engine, Chromium when needed."""
 
     def __init__(self, settings: Settings, site: Site, params: CrawlParams, crawl_id: str,
                  state_dir: Path, resumed: bool = False,
@@ -86,33 +85,43 @@ class Crawler:
                             else self.mode == "browser")
         self.limits = site.limits if params.max_pages is None else replace(
             site.limits, max_pages=params.max_pages)
-        first = (site.seeds or site.search_templates or (site.base_url or "",))[0]
-        self.site_name = site_label(site, first)
         self.hosts = {host(u) for u in (*site.seeds, *site.search_templates) if u}
-        self.gate = HostGate(site.rate.concurrency, site.rate.delay_s)
-        self.summary = CrawlSummary(crawl_id=crawl_id, site=self.site_name)
+        self.starts = {canonical(u) for u in site.start_urls}
+        self.summary = CrawlSummary(crawl_id=crawl_id)
         self.progress = CrawlProgress(crawl_id=crawl_id)
         self.errors: Counter[str] = Counter()
-        self.capped = 0
         self.started = 0
-        self.stop_reason: str | None = None
+        self.limit: str | None = None
         self.seen: set[str] = set()
         self.pattern_count: Counter[str] = Counter()
         self.barren: Counter[str] = Counter()
+        self.ad_shapes: set[str] = set()
         self.html_seen: dict[str, str] = {}
         self.buffer: dict[str, list[Record]] = {}
         self.done: list[tuple[str, str]] = []
         self.last_flush = time.monotonic()
-        self.queue: asyncio.Queue[QueuedUrl] = asyncio.Queue()
-        self.browser: Any = None
-        self._browser_lock = asyncio.Lock()
+        self.queue: asyncio.PriorityQueue[tuple[int, int, QueuedUrl]] = asyncio.PriorityQueue()
+        self._order = itertools.count()
         self.t0 = time.monotonic()
+        self.seconds_before = 0.0
 
     # -- setup and teardown -------------------------------------------------------------------
     async def run(self) -> CrawlSummary:
         """Crawl until the frontier is empty or a limit is hit; flush records even on Ctrl-C."""
         self.frontier = Frontier(self.state_dir)
+        self.site_name = self.params.site_name or site_for(
+            self.settings.data_dir,
+            [*self.site.seeds, *self.site.search_templates, self.site.base_url or ""],
+            explicit=self.params.site,
+            profile=None if self.site.name == "generic" else self.site.name)
+        self.params.site_name = self.site_name
         self.params.save(self.state_dir)
+        if self.resumed:  # totals go on from where the crawl stopped
+            self.summary = CrawlSummary.restore(self.crawl_id, self.frontier.get_meta("summary"))
+            self.errors.update(self.summary.errors_by_kind)
+            self.seconds_before = self.summary.seconds
+            self.started = self.frontier.done_count()
+        self.summary.site = self.site_name
         self.landing = Landing(self.settings.landing_dir)
         self.blobs = Blobs(self.settings.blobs_dir)
         self.reposts = RepostIndex(self.settings.data_dir / "crawls" / "_reposts.sqlite")
@@ -123,35 +132,32 @@ class Crawler:
         self.pattern_count.update(self.frontier.pattern_counts())
         if self.seen:  # a resumed crawl: what was queued (or in flight) when it stopped
             for q in self.frontier.queued():
-                self.queue.put_nowait(q)
+                self._put(q)
         else:
             seeds = [*self.site.seeds, *self.site.search_urls(self.params.keywords)]
             self._enqueue(seeds, depth=0)
-        status = "interrupted"
-        http = HttpEngine(self.settings.user_agent, self.limits.timeout_s, self.limits.max_bytes,
-                          max_connections=max(8, self.site.rate.concurrency * 2))
+        interrupted = True
+        self.fetcher = Fetcher(self.settings, self.site, self.mode, self.screenshots, self.limits)
         try:
-            async with http:
-                self.http = http
-                self.robots = Robots(http.client, self.settings.user_agent)
-                workers = [asyncio.create_task(self._worker())
-                           for _ in range(max(1, self.site.rate.concurrency))]
-                try:
-                    await self._until_done()
-                finally:
-                    for w in workers:
-                        w.cancel()
-                    await asyncio.gather(*workers, return_exceptions=True)
-                    if self.browser is not None:
-                        await self.browser.__aexit__(None, None, None)
-            status = "done"
+            workers = [asyncio.create_task(self._worker())
+                       for _ in range(max(1, self.site.rate.concurrency))]
+            try:
+                await self._until_done()
+            finally:
+                for w in workers:
+                    w.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                await self.fetcher.aclose()
+            interrupted = False
         finally:
             self._flush()
-            self.summary.errors_by_kind = dict(self.errors)
-            self.summary.queued_left = self.frontier.counts().get("queued", 0)
-            self.summary.stop_reason = self.stop_reason
-            self.summary.status = status
-            self._write_crawl(status)
+            s = self.summary
+            s.queued_left = self.frontier.counts().get("queued", 0)
+            s.stop_reason = stop_reason(s, interrupted, self.limit)
+            s.status = crawl_status(s, interrupted)
+            s.note = no_ads_note(s, generic=not self.site.patterns.get("ad"))
+            self._write_crawl(s.status)
+            self.frontier.set_meta("summary", s.as_dict())
             self.reposts.close()
             self.frontier.close()
         return self.summary
@@ -161,8 +167,8 @@ class Crawler:
         join = asyncio.ensure_future(self.queue.join())
         while not join.done():
             await asyncio.wait([join], timeout=0.5)
-            if time.monotonic() > deadline and not self.stop_reason:
-                self.stop_reason = "max_seconds"
+            if time.monotonic() > deadline and not self.limit:
+                self.limit = "max_seconds"
             if time.monotonic() - self.last_flush > FLUSH_SECONDS:
                 self._flush()
 
@@ -179,22 +185,34 @@ class Crawler:
         return {r["ad_id"]: r["content_hash"] for r in rows}
 
     def _write_crawl(self, status: str) -> None:
+        self._tally()
         self.landing.write([Crawl(
             crawl_id=self.crawl_id, site=self.site_name, started_at=self.started_at,
             finished_at=None if status == "running" else utcnow(), status=status,  # type: ignore[arg-type]
             params={**asdict(self.params), "profile": self.site.name, "mode": self.mode,
                     "screenshots": self.screenshots, "resumed": self.resumed},
-            stats=self.summary.as_dict() | {"capped": self.capped})])
+            stats=self.summary.as_dict())])
+
+    def _tally(self) -> None:
+        """Bring the derived totals up to date (before they are stored or returned)."""
+        s = self.summary
+        s.errors_by_kind = dict(self.errors)
+        s.failed = failed_count(s.errors_by_kind)
+        s.run_seconds = round(time.monotonic() - self.t0, 3)
+        s.seconds = round(self.seconds_before + s.run_seconds, 3)
 
     # -- the work ---------------------------------------------------------------------------
+    def _put(self, q: QueuedUrl) -> None:
+        self.queue.put_nowait((q.priority, next(self._order), q))
+
     async def _worker(self) -> None:
         while True:
-            q = await self.queue.get()
+            _, _, q = await self.queue.get()
             try:
-                if self.stop_reason:
+                if self.limit:
                     continue  # stays queued in the frontier for a resume
                 if self.started >= self.limits.max_pages:
-                    self.stop_reason = "max_pages"
+                    self.limit = "max_pages"
                     continue
                 self.started += 1
                 await self._process(q)
@@ -207,11 +225,14 @@ class Crawler:
 
     async def _process(self, q: QueuedUrl) -> None:
         url = q.fetch_url
-        if self.site.obey_robots and not await self.robots.allowed(url):
+        if self.site.obey_robots and not await self.fetcher.allowed(url):
             self._fail(q, Fetched(url=url, engine="http", outcome="robots",
                                   error="disallowed by robots.txt"))
             return
-        f = await self._fetch(url, q)
+        # A URL shaped like the ads found so far is fetched as an ad: under auto, rendered in
+        # Chromium when plain HTTP lacks its price or description.
+        hint = self.site.kind_of(q.url) or ("ad" if url_shape(q.url) in self.ad_shapes else None)
+        f = await self.fetcher.fetch(url, hint)
         if not f.ok or f.html is None:
             self._fail(q, f)
             return
@@ -230,18 +251,24 @@ class Crawler:
         ex = f.extra.get("extracted") or extract_fields(
             f.html, f.final_url or url, self.site.selectors,
             main_text=self.site.kind_of(final) in (None, "ad"))
-        kind = guess_kind(self.site, final, ex)
+        start = q.depth == 0 and (q.url in self.starts or final in self.starts)
+        kind = page_role(self.site, final, ex, start=start)
         cap = capture_record(f, crawl_id=self.crawl_id, site=self.site_name, canonical_url=q.url,
                              kind=kind, depth=q.depth, title=ex.fields.get("title"),
                              html_sha=html_sha, shot_sha=shot_sha)
         out: list[Record] = [cap]
         self.summary.fetched += 1
+        self.summary.run_fetched += 1
+        self.summary.pages_by_kind[kind] = self.summary.pages_by_kind.get(kind, 0) + 1
         self.summary.screenshots += shot_sha is not None
         if f.elements:
             els = element_records(f.elements, cap.capture_id, self.site_name, f.final_url or url)
             out.extend(els)
             self.summary.elements += len(els)
         if kind == "ad":
+            shape = url_shape(final)
+            if shape.count("/") >= 2:  # "/*" alone would match every one-segment page
+                self.ad_shapes.add(shape)
             ad = ad_record(ex, crawl_id=self.crawl_id, capture_id=cap.capture_id,
                            site=self.site_name, url=f.final_url or url, canonical_url=final)
             ad = ad.model_copy(update={"repost_cluster": self.reposts.assign(
@@ -254,69 +281,9 @@ class Crawler:
         self._enqueue(ex.links, q.depth + 1, parent=final)
         self._record(q, out, "ok")
 
-    async def _fetch(self, url: str, q: QueuedUrl) -> Fetched:
-        hint = self.site.kind_of(q.url)
-        # Under auto, `page` URLs (shop, cart, checkout) are the ones whose UI is audited for
-        # deceptive patterns, so they always get the browser: element map and screenshot.
-        browser = self.mode == "browser" or (
-            self.mode == "auto" and (self.screenshots or hint == "page"))
-        f = await self._with_retries(url, browser)
-        if self.mode == "auto" and not browser and f.ok and f.html is not None:
-            thin = needs_js(f.html) or (hint == "ad" and not self._has_ad_fields(f))
-            if thin:
-                rendered = await self._with_retries(url, True)
-                if rendered.ok:
-                    return rendered
-        return f
-
-    def _has_ad_fields(self, f: Fetched) -> bool:
-        ex = extract_fields(f.html or b"", f.final_url or f.url, self.site.selectors)
-        f.extra["extracted"] = ex  # reused by _process when the http page is kept
-        return "price" in ex.fields and "description" in ex.fields
-
-    async def _with_retries(self, url: str, browser: bool) -> Fetched:
-        engine = await self._browser() if browser else self.http
-        attempt = 0
-        while True:
-            attempt += 1
-            async with self.gate.slot(url):
-                if browser:
-                    shot = self.screenshots or (
-                        self.mode == "auto" and self.site.kind_of(url) == "page")
-                    f = await engine.fetch(url, screenshot=shot, elements=self.site.elements)
-                else:
-                    f = await engine.fetch(url)
-            f.attempts = attempt
-            if f.outcome not in RETRYABLE or attempt > self.limits.retries:
-                return f
-            cap = self.site.rate.max_retry_after_s
-            wait = retry_after_seconds(f.extra.get("retry_after_header"), float("inf"))
-            if wait is not None and wait > cap:
-                f.error = f"{f.error}; Retry-After {wait:.0f}s is over the {cap:g}s limit"
-                return f
-            wait = wait if wait is not None else backoff_seconds(attempt)
-            log.info("%s on %s: retry %d in %.1fs", f.outcome, url, attempt, wait)
-            self.gate.pause(url, wait)
-
-    async def _browser(self) -> Any:
-        async with self._browser_lock:
-            if self.browser is None:
-                from crawler.engine_browser import BrowserEngine
-
-                engine = BrowserEngine(self.settings.chromium_path, self.settings.user_agent,
-                                       pages=min(4, max(1, self.site.rate.concurrency)),
-                                       timeout_s=self.limits.timeout_s,
-                                       max_bytes=self.limits.max_bytes)
-                self.browser = await engine.__aenter__()
-            return self.browser
-
     def _enqueue(self, links: list[str], depth: int, parent: str | None = None) -> None:
-        if depth > self.limits.max_depth:
-            return
-        items: list[tuple[QueuedUrl, str]] = []
-        same, other = 0, 0
-        parent_key = _NUM.sub("N", parent) if parent else None
         follow = self.site.patterns.get("follow", ())
+        wanted: dict[str, str] = {}
         for link in links:
             if not is_crawlable(link):
                 continue
@@ -325,31 +292,41 @@ class Crawler:
             if self.site.skips(link) or (follow and not any(re.search(p, link) for p in follow)):
                 continue
             canon = canonical(link)
-            if canon in self.seen:
-                continue
+            if canon not in self.seen:
+                wanted.setdefault(canon, link)
+        if depth > self.limits.max_depth:
+            self.summary.depth_capped += len(wanted)  # recorded: the depth cap cut the crawl
+            return
+        items: list[tuple[QueuedUrl, str]] = []
+        same, other = 0, 0
+        parent_key = _NUM.sub("N", parent) if parent else None
+        for canon, link in wanted.items():
             key = _NUM.sub("N", canon)
             if key == parent_key and self.barren[key] >= self.limits.max_barren:
-                self.capped += 1
+                self.summary.capped += 1
                 continue
             pat = url_pattern(canon)
             if self.pattern_count[pat] >= self.limits.max_per_pattern:
-                self.capped += 1
+                self.summary.capped += 1
                 continue
             self.seen.add(canon)
             self.pattern_count[pat] += 1
             same, other = same + (key == parent_key), other + (key != parent_key)
-            items.append((QueuedUrl(canon, link, depth), pat))
+            priority = link_priority(self.site, canon, self.ad_shapes)
+            items.append((QueuedUrl(canon, link, depth, priority), pat))
         if parent_key:
             # A page whose only new link is "more of the same" (next month, next page) is barren;
             # a chain of them is a trap (endless calendar, pagination loop) and stops there.
             self.barren[parent_key] = self.barren[parent_key] + 1 if (same and not other) else 0
         for q in self.frontier.add(items):
-            self.queue.put_nowait(q)
+            self._put(q)
 
     # -- bookkeeping --------------------------------------------------------------------------
     def _fail(self, q: QueuedUrl, f: Fetched) -> None:
         self.errors[f.outcome] += 1
         self.progress.errors += 1
+        if self.summary.first_error is None:
+            self.summary.first_error = f"{q.fetch_url}: {f.error or f.outcome}"[:300]
         cap = capture_record(f, crawl_id=self.crawl_id, site=self.site_name, canonical_url=q.url,
                              kind=self.site.kind_of(q.url) or "other", depth=q.depth)
         self._record(q, [cap], f.outcome)
@@ -373,9 +350,11 @@ class Crawler:
         self.buffer.clear()
         self.reposts.flush()
         if self.done:
-            self.frontier.mark_done(self.done)
+            self._tally()
+            # The totals are stored with the URLs they count, so a resume continues them.
+            self.frontier.mark_done(self.done, meta={"summary": self.summary.as_dict()})
             self.done.clear()
         self.last_flush = time.monotonic()
 
 
-__all__ = ["Crawler", "CrawlParams", "capture_id_for"]
+__all__ = ["Crawler", "CrawlParams", "capture_id_for", "needs_js"]

@@ -18,10 +18,12 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from crawler.evidence import PageEvidence, page_evidence
 from crawler.price import (
     clean,
     currency_code,
     heuristic_price,
+    page_currency,
     parse_price,
     resolve_dollar,
 )
@@ -42,6 +44,7 @@ class Extracted:
     text_len: int = 0
     offer_prices: list[float] = field(default_factory=list)
     locked: set[str] = field(default_factory=set)
+    evidence: PageEvidence = field(default_factory=PageEvidence)
 
     def set(self, name: str, value: Any, source: str) -> None:
         """Keep the first non-empty value offered for a field (callers go from best to worst)."""
@@ -280,9 +283,12 @@ def extract_fields(html: str | bytes, url: str, selectors: dict[str, str] | None
         return out
     if selectors:
         _apply_selectors(out, doc, selectors, url)
-    _apply_structured(out, _jsonld(doc), "jsonld", url)
-    _apply_structured(out, _microdata(doc), "microdata", url)
+    jsonld, microdata = _jsonld(doc), _microdata(doc)
+    _apply_structured(out, jsonld, "jsonld", url)
+    _apply_structured(out, microdata, "microdata", url)
     meta = _meta(doc)
+    if want_links:  # role evidence matters to crawls, not to field extraction alone
+        out.evidence = page_evidence(doc, url, jsonld + microdata, meta.get("og:type"))
     for key in ("product:price:amount", "og:price:amount", "og:price", "price"):
         if key in meta:
             amount, cur = parse_price(meta[key])
@@ -308,8 +314,14 @@ def extract_fields(html: str | bytes, url: str, selectors: dict[str, str] | None
     if "price" not in out.fields and "price" not in out.locked:
         out.set("price", amount, "heuristic")
         out.set("currency", cur, "heuristic")
-    if "currency" in out.fields:
-        out.fields["currency"] = resolve_dollar(out.fields["currency"], out.fields.get("location"))
+    currency = out.fields.get("currency")
+    if currency == "$" or ("price" in out.fields and currency is None):
+        # The price string leaves the currency open: the ad's location, else the page decides.
+        page = page_currency(doc, meta)
+        if currency is None:
+            out.set("currency", page, "page")
+        else:
+            out.fields["currency"] = resolve_dollar("$", out.fields.get("location"), page)
     out.set("description", clean(meta.get("description")), "meta")
     out.set("language", clean(doc.get("lang") or meta.get("og:locale")).split("-")[0].split("_")[0]
             .lower(), "heuristic")

@@ -38,7 +38,12 @@ def backoff_seconds(attempt: int, base: float = 0.5, cap: float = 30.0) -> float
 
 
 class HostGate:
-    """Per-host concurrency limit and minimum delay between request starts."""
+    """Per-host concurrency limit and minimum delay between request starts.
+
+    A host's next-allowed start time only ever moves later, and a request re-checks it after
+    every sleep: a pause set while requests wait for their turn (a 429 with Retry-After) holds
+    them too.
+    """
 
     def __init__(self, concurrency: int, delay_s: float) -> None:
         self.concurrency = max(1, concurrency)
@@ -53,8 +58,10 @@ class HostGate:
 
     def pause(self, url: str, seconds: float) -> None:
         """Hold every request to the URL's host for `seconds` (after a 429 / 503 Retry-After)."""
-        h = host(url)
-        self._next[h] = max(self._next.get(h, 0.0), time.monotonic() + seconds)
+        self._later(host(url), time.monotonic() + seconds)
+
+    def _later(self, h: str, when: float) -> None:
+        self._next[h] = max(self._next.get(h, 0.0), when)
 
     def slot(self, url: str) -> _Slot:
         """An async context manager that waits for the host's turn."""
@@ -71,11 +78,15 @@ class _Slot:
 
     async def __aenter__(self) -> None:
         await self.gate._sems[self.h].acquire()
-        async with self.gate._locks[self.h]:
-            wait = self.gate._next.get(self.h, 0.0) - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self.gate._next[self.h] = time.monotonic() + self.gate.delay_s
+        try:
+            async with self.gate._locks[self.h]:
+                # A pause may arrive while we sleep: look again until the host's time has come.
+                while (wait := self.gate._next.get(self.h, 0.0) - time.monotonic()) > 0:
+                    await asyncio.sleep(wait)
+                self.gate._later(self.h, time.monotonic() + self.gate.delay_s)
+        except BaseException:
+            self.gate._sems[self.h].release()  # cancelled while waiting: give the slot back
+            raise
 
     async def __aexit__(self, *exc: object) -> None:
         self.gate._sems[self.h].release()

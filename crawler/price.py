@@ -32,6 +32,9 @@ def clean(text: Any) -> str:
     return _WS.sub(" ", str(text)).strip()
 
 
+_KNOWN_CODES = {"VND", "THB", "IDR", "MYR", "PHP", "SGD", "HKD", "TWD", "CNY", "JPY", "KRW",
+                "INR", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "TRY", "ZAR",
+                "BRL", "MXN", "AUD", "NZD", "CAD", "USD", "EUR", "GBP", "ARS", "CLP", "COP"}
 _CURRENCY_WORD = re.compile(r"(?i)(?<![A-Za-z])(VNĐ|VND|baht|THB|IDR|MYR|PHP|SGD|HKD|TWD|CNY|"
                             r"JPY|KRW|"
                             r"INR|CHF|SEK|NOK|DKK|PLN|CZK|HUF|RON|TRY|ZAR|BRL|MXN|AUD|NZD|CAD|USD|"
@@ -68,15 +71,58 @@ DOLLAR_COUNTRIES = {"australia": "AUD", "new zealand": "NZD", "canada": "CAD",
                     "argentina": "ARS", "chile": "CLP", "colombia": "COP"}
 
 
-def resolve_dollar(currency: str | None, location: str | None) -> str | None:
-    """Turn an ambiguous "$" into a currency code using the ad's location (default USD)."""
+def resolve_dollar(currency: str | None, location: str | None,
+                   page: str | None = None) -> str | None:
+    """Turn an ambiguous "$" into a currency code: the ad's location, else the currency the
+    page declares (`page`, see `page_currency`) when it is a dollar, else USD."""
     if currency != "$":
         return currency
     place = (location or "").lower()
     for country, code in DOLLAR_COUNTRIES.items():
         if country in place:
             return code
-    return "USD"
+    return page if page in DOLLARS else "USD"
+
+
+DOLLARS = {"USD", "AUD", "NZD", "CAD", "SGD", "HKD", "TWD", "MXN", "ARS", "CLP", "COP"}
+# The currency of a locale's region (<html lang="en-AU">, og:locale "en_NZ").
+REGION_CURRENCY = {"US": "USD", "AU": "AUD", "NZ": "NZD", "CA": "CAD", "SG": "SGD", "HK": "HKD",
+                   "TW": "TWD", "MX": "MXN", "AR": "ARS", "CL": "CLP", "CO": "COP", "GB": "GBP",
+                   "IN": "INR", "JP": "JPY", "KR": "KRW", "CN": "CNY", "TH": "THB", "VN": "VND",
+                   "ID": "IDR", "MY": "MYR", "PH": "PHP", "ZA": "ZAR", "BR": "BRL", "CH": "CHF",
+                   "SE": "SEK", "NO": "NOK", "DK": "DKK", "PL": "PLN", "CZ": "CZK", "HU": "HUF",
+                   "RO": "RON", "TR": "TRY", "DE": "EUR", "FR": "EUR", "ES": "EUR", "IT": "EUR",
+                   "IE": "EUR", "NL": "EUR", "BE": "EUR", "AT": "EUR", "PT": "EUR", "FI": "EUR",
+                   "GR": "EUR", "SK": "EUR", "SI": "EUR", "EE": "EUR", "LV": "EUR", "LT": "EUR"}
+# "Prices in AUD", "All prices are in NZD incl. GST", "Currency: CAD", "Preise in EUR".
+_PRICES_IN = re.compile(r"(?i)\b(?:prices?|preise|prix|precios|prezzi)\s+(?:are\s+)?"
+                        r"(?:shown\s+|quoted\s+|listed\s+)?(?:in|en)\s+([A-Z]{3})\b|"
+                        r"\bcurrency\s*:\s*([A-Z]{3})\b")
+_LOCALE_REGION = re.compile(r"^[a-z]{2,3}[-_]([A-Za-z]{2})\b")
+
+
+def page_currency(doc: lxml.html.HtmlElement, meta: dict[str, str]) -> str | None:
+    """The currency a page declares for its prices: in markup (priceCurrency, product meta),
+    in words ("Prices in AUD"), else by the region of its locale (`<html lang="en-AU">`)."""
+    declared = doc.xpath('//*[@itemprop="priceCurrency"]/@content | '
+                         '//*[@itemprop="priceCurrency"]/text()')
+    for value in [*declared, meta.get("product:price:currency"), meta.get("og:price:currency")]:
+        code = clean(value).upper()
+        if len(code) == 3 and code.isalpha():
+            return code
+    for text in doc.xpath("//body//text()[contains(translate(., 'PRICESURNY', 'pricesurny'), "
+                          "'price') or contains(translate(., 'CURENY', 'cureny'), 'currency') "
+                          "or contains(., 'reise') or contains(., 'rix') "
+                          "or contains(., 'recio') or contains(., 'rezzi')]"):
+        if len(text) < 300 and (m := _PRICES_IN.search(text)):
+            code = (m.group(1) or m.group(2)).upper()
+            if code in _KNOWN_CODES:
+                return code
+    for locale in (doc.get("lang"), meta.get("og:locale")):
+        m = _LOCALE_REGION.match(clean(locale))
+        if m and m.group(1).upper() in REGION_CURRENCY:
+            return REGION_CURRENCY[m.group(1).upper()]
+    return None
 
 
 _RECO = re.compile(r"recommend|related|similar|carousel|slider|swiper|upsell|cross-?sell|"

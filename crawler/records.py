@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any
 
 from crawler.extract import Extracted
 from crawler.fetch import Fetched
-from crawler.sites import PageKind, Site
+from crawler.sites import PageKind
 from snarewatch.schema import Ad, PageCapture, stable_id
-
-_LISTING_HINT = re.compile(r"(?i)[?&](q|query|search|page|p)=|/(search|category|c|tag|list)/")
-
-
-def site_label(site: Site, url: str) -> str:
-    """The `site` column: the profile name, or the host for the generic profile."""
-    if site.name == "generic":
-        from crawler.urls import host
-
-        return host(url)
-    return site.name
 
 
 def ad_id_for(site_name: str, canonical_url: str) -> str:
@@ -31,22 +19,6 @@ def ad_id_for(site_name: str, canonical_url: str) -> str:
 def capture_id_for(crawl_id: str, canonical_url: str) -> str:
     """One capture per (crawl, URL): a resumed crawl rewrites the same id."""
     return stable_id("capture", crawl_id, canonical_url)
-
-
-def guess_kind(site: Site, url: str, ex: Extracted) -> PageKind:
-    """Kind by the profile's URL patterns, else by content (Product markup, a price, many links)."""
-    kind = site.kind_of(url)
-    if kind:
-        return kind
-    if ex.has_product:
-        return "ad"
-    if "price" in ex.fields and ex.sources.get("title") in ("jsonld", "microdata", "opengraph",
-                                                             "selector", "heuristic") \
-            and len(ex.links) < 150 and not _LISTING_HINT.search(url):
-        return "ad"
-    if len(ex.links) >= 20 or _LISTING_HINT.search(url):
-        return "listing"
-    return "page"
 
 
 def content_hash(fields: dict[str, Any]) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,7 +38,12 @@ class CrawlProgress:
 
 @dataclass
 class CrawlSummary:
-    """What a crawl did; `errors_by_kind` counts failed URLs by outcome."""
+    """What a crawl did, over all its runs (a resume adds to it); `run_*` is the last run only.
+
+    `errors_by_kind` counts unfetched URLs by outcome, `failed` those that are failures (not
+    robots.txt or content-type refusals); `status` is done, partial (some failed), failed (none
+    fetched) or interrupted; `stop_reason` says why it stopped; `note` why it found no ad.
+    """
 
     crawl_id: str
     site: str = ""
@@ -49,14 +53,29 @@ class CrawlSummary:
     elements: int = 0
     screenshots: int = 0
     duplicates: int = 0
+    failed: int = 0
     errors_by_kind: dict[str, int] = field(default_factory=dict)
+    pages_by_kind: dict[str, int] = field(default_factory=dict)
     queued_left: int = 0
     seconds: float = 0.0
     stop_reason: str | None = None
+    capped: int = 0
+    depth_capped: int = 0
+    run_fetched: int = 0
+    run_seconds: float = 0.0
+    first_error: str | None = None
+    note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dict (for JSON output and the Crawl record's stats)."""
         return asdict(self)
+
+    @classmethod
+    def restore(cls, crawl_id: str, stats: dict[str, Any] | None) -> CrawlSummary:
+        """The totals a crawl had stored, to continue counting on a resume."""
+        known = {f for f in cls.__dataclass_fields__ if not f.startswith("run_")}
+        return cls(**{k: v for k, v in (stats or {}).items() if k in known} | {
+            "crawl_id": crawl_id})
 
 
 def crawl_state_dir(settings: Settings, crawl_id: str) -> Path:
@@ -64,41 +83,62 @@ def crawl_state_dir(settings: Settings, crawl_id: str) -> Path:
     return settings.data_dir / "crawls" / crawl_id
 
 
-def resolve_site(target: str, base_url: str | None) -> Site:
-    """A profile name or TOML path with its base URL bound, or the generic profile for a URL."""
-    if is_crawlable(target):
-        return load_site("generic").with_base(target)
-    return load_site(target).with_base(base_url)
+def resolve_site(target: str, base_url: str | None,
+                 start: Sequence[str] | None = None) -> Site:
+    """A profile (name, TOML path, or the generic profile for a URL) with its start bound.
+
+    A URL target is the start URL of the generic profile. `start` URLs replace a profile's seeds
+    (and give its base URL when `base_url` is not set); the generic profile needs one.
+    """
+    starts = [*([target] if is_crawlable(target) else []), *(start or [])]
+    for url in starts:
+        if not is_crawlable(url):
+            raise ConfigError(f"start URL {url!r} is not an http(s) URL")
+    site = load_site("generic" if is_crawlable(target) else target)
+    if starts:
+        return site.with_start(starts, base_url)
+    if site.name == "generic":
+        raise ConfigError("the generic profile needs a start URL: snarewatch crawl generic "
+                          "--start https://... (or simply: snarewatch crawl https://...)")
+    return site.with_base(base_url)
 
 
 def run_crawl(settings: Settings, target: str, *, base_url: str | None = None,
               keywords: Sequence[str] | None = None, max_pages: int | None = None,
               screenshots: bool | None = None, engine: str | None = None,
               resume: str | None = None, crawl_id: str | None = None,
+              start: Sequence[str] | None = None, site: str | None = None,
               on_progress: Callable[[CrawlProgress], None] | None = None) -> CrawlSummary:
     """Crawl `target` (profile name, TOML path or start URL); records go to the landing area.
 
     Idempotent per (crawl_id, url); `resume=CRAWL_ID` continues a crawl from its persisted
-    frontier with the parameters it started with (explicit arguments override them).
+    frontier with the parameters it started with (explicit arguments override them), and
+    `max_pages` counts every page of the crawl, resumed or not. `start` URLs replace the
+    profile's seeds; `site` names the site (default: the name its host already has, else the
+    profile's name, else the host).
     """
     from crawler.crawl import Crawler, CrawlParams
+    from crawler.sitenames import check_name
 
     if engine is not None and engine not in ENGINES:
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     params = CrawlParams(target=target, base_url=base_url, keywords=list(keywords or []),
-                         max_pages=max_pages, screenshots=screenshots, engine=engine)
+                         max_pages=max_pages, screenshots=screenshots, engine=engine,
+                         start=list(start or []), site=check_name(site) if site else None)
     if resume:
         state = crawl_state_dir(settings, resume)
         if not (state / "frontier.sqlite").exists():
             raise ConfigError(f"no crawl {resume!r} to resume under {state.parent}")
         crawl_id = resume
-        params = CrawlParams.load(state).merged(params)
+        saved = CrawlParams.load(state)
+        if site and saved.site_name and site != saved.site_name:
+            raise ConfigError(f"crawl {resume} stores its pages as site {saved.site_name!r}; "
+                              f"start a new crawl to name it {site!r}")
+        params = saved.merged(params)
     elif crawl_id is None:
-        crawl_id = stable_id("crawl", target, base_url, utcnow().isoformat(), length=12)
-    site = resolve_site(params.target, params.base_url)
-    crawler = Crawler(settings, site, params, crawl_id, crawl_state_dir(settings, crawl_id),
+        crawl_id = stable_id("crawl", target, base_url, *params.start, utcnow().isoformat(),
+                             length=12)
+    profile = resolve_site(params.target, params.base_url, params.start)
+    crawler = Crawler(settings, profile, params, crawl_id, crawl_state_dir(settings, crawl_id),
                       resumed=bool(resume), on_progress=on_progress)
-    start = time.monotonic()
-    summary = run_sync(crawler.run())
-    summary.seconds = round(time.monotonic() - start, 3)
-    return summary
+    return run_sync(crawler.run())

@@ -58,7 +58,8 @@ class Crawl(Record):
     site: str
     started_at: datetime
     finished_at: datetime | None = None
-    status: Literal["running", "done", "failed", "interrupted"] = "running"
+    # partial: some pages failed (counted in stats); failed: no page could be fetched.
+    status: Literal["running", "done", "partial", "failed", "interrupted"] = "running"
     params: dict[str, Any] = Field(default_factory=dict)
     stats: dict[str, Any] = Field(default_factory=dict)
 

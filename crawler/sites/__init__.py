@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from snarewatch.errors import ConfigError
 Render = Literal["auto", "browser", "http"]
 PageKind = Literal["listing", "ad", "page", "other"]
 BUILTIN_PACKAGE = "crawler.sites"
+log = logging.getLogger(__name__)
+USER_DIR = Path("sites")
+"""Where `snarewatch sites new` writes profiles and where `crawl NAME` finds them (cwd-relative)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,19 @@ class Site:
     limits: Limits = field(default_factory=Limits)
     rate: Rate = field(default_factory=Rate)
     source: str = "builtin"
+    start_urls: tuple[str, ...] = ()
+
+    def with_start(self, urls: list[str] | tuple[str, ...], base_url: str | None = None) -> Site:
+        """This profile starting from `urls` (kept as given) instead of its seeds.
+
+        `{base}` in search templates becomes `base_url`, else the first start URL's origin.
+        """
+        from dataclasses import replace
+
+        from crawler.urls import origin
+
+        bound = self.with_base(base_url or self.base_url or origin(urls[0]))
+        return replace(bound, seeds=tuple(urls), start_urls=tuple(urls))
 
     def with_base(self, base_url: str | None) -> Site:
         """This profile with `{base}` bound (a trailing slash is dropped)."""
@@ -137,18 +154,27 @@ def builtin_names() -> list[str]:
                   if p.name.endswith(".toml"))
 
 
+def user_paths() -> dict[str, Path]:
+    """The user's profiles in ./sites/*.toml, by file name."""
+    return {p.stem: p for p in sorted(USER_DIR.glob("*.toml"))} if USER_DIR.is_dir() else {}
+
+
 def load_site(name_or_path: str) -> Site:
-    """A bundled profile by name, or a profile from a TOML file path."""
+    """A profile from a TOML file path, ./sites/NAME.toml, or a bundled profile by name."""
     path = Path(name_or_path)
+    user = user_paths()
     if path.suffix == ".toml" and path.exists():
         text, source = path.read_text(encoding="utf-8"), str(path)
+    elif name_or_path in user:
+        text, source = user[name_or_path].read_text(encoding="utf-8"), str(user[name_or_path])
     elif name_or_path in builtin_names():
         text = resources.files(BUILTIN_PACKAGE).joinpath(f"{name_or_path}.toml").read_text("utf-8")
         source = "builtin"
     else:
+        known = ", ".join(sorted({*builtin_names(), *user}))
         raise ConfigError(
-            f"unknown site {name_or_path!r}: use one of {', '.join(builtin_names())}, a .toml file "
-            "or a start URL"
+            f"unknown site {name_or_path!r}: use one of {known}, a .toml file or a start URL "
+            "(write a profile with: snarewatch sites new NAME)"
         )
     try:
         return parse_site(tomllib.loads(text), source)
@@ -157,5 +183,11 @@ def load_site(name_or_path: str) -> Site:
 
 
 def list_sites() -> list[Site]:
-    """Every bundled profile."""
-    return [load_site(n) for n in builtin_names()]
+    """Every bundled profile, then the user's (./sites/*.toml) that load."""
+    sites = [load_site(n) for n in builtin_names()]
+    for path in user_paths().values():
+        try:
+            sites.append(load_site(str(path)))
+        except ConfigError as exc:
+            log.warning("skipping %s: %s", path, exc)
+    return sites

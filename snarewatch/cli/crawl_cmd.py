@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,25 +16,66 @@ from snarewatch.cli._common import (
     settings,
 )
 
+if TYPE_CHECKING:
+    from crawler.run import CrawlSummary
+
 CRAWL_EXAMPLES = """\
 Examples:
 
-  snarewatch crawl demo --base-url http://127.0.0.1:8000            # the demo marketplace
-  snarewatch crawl demo --base-url http://127.0.0.1:8000 --keywords crawler/keywords/cites.txt
+  snarewatch crawl https://shop.example.org/item/42 --max-pages 1   # one page: its ad
   snarewatch crawl https://shop.example.org/ --max-pages 200         # any site: generic profile
-  snarewatch crawl mysite.toml --engine browser --screenshots        # your own profile
-  snarewatch crawl demo --resume 3f2a9c1b7e40                        # continue after Ctrl-C
+  snarewatch crawl generic --start https://shop.example.org/search?q=ivory --max-pages 500
+  snarewatch crawl demo --base-url http://127.0.0.1:8300            # the demo marketplace
+  snarewatch crawl demo --base-url http://127.0.0.1:8300 --keywords crawler/keywords/cites.txt
+  snarewatch crawl mysite --site tradepost-au                        # ./sites/mysite.toml
+  snarewatch crawl mysite.toml --engine browser --screenshots        # your own profile file
+  snarewatch crawl demo --resume 3f2a9c1b7e40 --max-pages 1000       # 1,000 pages in all
 
-Records (page captures, ads, UI elements) are loaded into the store when the crawl ends; query
-them with `snarewatch sql "select title, price, repost_cluster from ads"`.
+Ad pages are fetched before more listing pages. Records (page captures, ads, UI elements) are
+loaded into the store when the crawl ends; query them with
+`snarewatch sql "select title, price, repost_cluster from ads"`. A crawl that fetches no page
+exits with status 1; one that loses some pages says `partial` and counts them.
 """
 
 SITES_EXAMPLES = """\
 Examples:
 
-  snarewatch sites
+  snarewatch sites                       # bundled profiles and ./sites/*.toml
   snarewatch sites --format json
+  snarewatch sites new tradepost         # writes sites/tradepost.toml to edit
+  snarewatch sites new tradepost --base-url https://tradepost.example
 """
+
+
+def _report(summary: CrawlSummary, target: str, fmt: OutputFormat, loaded: int | None,
+            db_path: Path) -> None:
+    """Print the summary, then what the user should know: losses, no ads, how to go on."""
+    from crawler.outcome import failure_message, partial_message
+
+    row = summary.as_dict()
+    for key in ("errors_by_kind", "pages_by_kind"):
+        row[key] = ", ".join(f"{k}={v}" for k, v in sorted(row[key].items())) or "none"
+    if fmt is OutputFormat.json:
+        print_rows([summary.as_dict()], fmt)
+    else:
+        print_rows([{"field": k, "value": v} for k, v in row.items()], fmt, title="crawl")
+        if loaded is not None:
+            console.print(f"loaded {loaded} rows into {db_path}")
+    if summary.status == "failed":
+        # Printed here rather than raised: a rich error line would wrap at the terminal width.
+        err_console.print(f"[bold red]error:[/bold red] {failure_message(summary, target)}",
+                          soft_wrap=True, highlight=False)
+        raise typer.Exit(1)
+    if summary.status == "partial":
+        err_console.print(partial_message(summary), soft_wrap=True, highlight=False)
+    if summary.note:
+        err_console.print(f"note: {summary.note}", soft_wrap=True, highlight=False)
+    if summary.queued_left:
+        more = (f" --max-pages {max(2 * summary.fetched, summary.fetched + 100)}"
+                if summary.stop_reason == "max_pages" else "")
+        err_console.print(f"{summary.queued_left} URLs left ({summary.stop_reason}); continue "
+                          f"with: snarewatch crawl {target} --resume {summary.crawl_id}{more}",
+                          soft_wrap=True, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,13 +83,19 @@ def register(app: typer.Typer) -> None:
 
     @app.command("crawl", epilog=CRAWL_EXAMPLES)
     def crawl(
-        target: str = typer.Argument(..., help="A profile name (see `snarewatch sites`), a .toml "
-                                     "profile file, or a start URL (generic profile)."),
+        target: str = typer.Argument(..., help="A start URL, a profile name (see `snarewatch "
+                                     "sites`) or a .toml profile file."),
+        start: list[str] = typer.Option(None, "--start", "-s", help="Start from this URL "
+                                        "instead of the profile's seeds (repeatable); "
+                                        "`crawl generic --start URL` = `crawl URL`."),
+        site: str = typer.Option(None, "--site", help="Name the site (default: the name its "
+                                 "host already has, else the profile's, else the host)."),
         base_url: str = typer.Option(None, "--base-url", help="Base URL for profiles whose seeds "
                                      "use {base} (the demo site runs on a random port)."),
         keywords: Path = typer.Option(None, "--keywords", "-k", exists=True, dir_okay=False,
                                       help="File of search keywords, one a line ('#' comments)."),
-        max_pages: int = typer.Option(None, "--max-pages", min=1, help="Stop after N pages."),
+        max_pages: int = typer.Option(None, "--max-pages", min=1, help="Stop after N pages in "
+                                      "all (with --resume: including the earlier ones)."),
         screenshots: bool = typer.Option(None, "--screenshots/--no-screenshots",
                                          help="Full-page PNGs (default: on with --engine "
                                               "browser)."),
@@ -84,7 +132,8 @@ def register(app: typer.Typer) -> None:
             try:
                 summary = run_crawl(s, target, base_url=base_url, keywords=words,
                                     max_pages=max_pages, screenshots=screenshots, engine=engine,
-                                    resume=resume, on_progress=show)
+                                    resume=resume, start=start or None, site=site,
+                                    on_progress=show)
             except KeyboardInterrupt:
                 # Finished pages are already in the landing area; load them and say how to go on.
                 if load:
@@ -94,31 +143,42 @@ def register(app: typer.Typer) -> None:
                                       f"--resume {seen['crawl_id']}", soft_wrap=True)
                 raise  # the CLI prints "interrupted" and exits with status 130
         loaded = load_pending(s.db_path, s.landing_dir) if load else None
-        row = summary.as_dict()
-        row["errors_by_kind"] = ", ".join(f"{k}={v}" for k, v in
-                                          sorted(summary.errors_by_kind.items())) or "none"
-        if fmt is OutputFormat.json:
-            print_rows([summary.as_dict()], fmt)
-        else:
-            print_rows([{"field": k, "value": v} for k, v in row.items()], fmt, title="crawl")
-        if loaded is not None and fmt is not OutputFormat.json:
-            console.print(f"loaded {loaded.rows} rows into {s.db_path}")
-        if summary.queued_left:
-            reason = summary.stop_reason or "stopped"
-            err_console.print(f"{summary.queued_left} URLs left ({reason}); continue with: "
-                              f"snarewatch crawl {target} --resume {summary.crawl_id}",
-                              soft_wrap=True)
+        _report(summary, target, fmt, loaded.rows if loaded is not None else None, s.db_path)
 
-    @app.command("sites", epilog=SITES_EXAMPLES)
-    def sites(
-        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
-                                         help="Output format."),
-    ) -> None:
-        """List the bundled site profiles (name, render mode, seeds, description)."""
+    _register_sites(app)
+
+
+def _register_sites(app: typer.Typer) -> None:
+    group = typer.Typer(help="List site profiles and write new ones.",
+                        invoke_without_command=True)
+
+    @group.callback(epilog=SITES_EXAMPLES)
+    def sites(ctx: typer.Context,
+              fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
+                                               help="Output format.")) -> None:
+        """List the site profiles: bundled ones and ./sites/*.toml."""
+        if ctx.invoked_subcommand is not None:
+            return
         from crawler.sites import list_sites
 
         rows = [{"name": p.name, "render": p.render, "seeds": len(p.seeds),
                  "search_templates": len(p.search_templates),
                  "delay_s": p.rate.delay_s, "concurrency": p.rate.concurrency,
-                 "description": p.description} for p in list_sites()]
+                 "file": p.source, "description": p.description} for p in list_sites()]
         print_rows(rows, fmt, title="site profiles")
+
+    @group.command("new", epilog=SITES_EXAMPLES)
+    def new(name: str = typer.Argument(..., help="Lower-case name, e.g. tradepost."),
+            base_url: str = typer.Option("https://example.org", "--base-url",
+                                         help="The site's address (its {base})."),
+            folder: Path = typer.Option(Path("sites"), "--dir", help="Where to write it.")
+            ) -> None:
+        """Scaffold a site profile to edit (seeds, URL patterns, selectors, limits, rate)."""
+        from crawler.sites.scaffold import scaffold
+
+        path = scaffold(name, folder, base_url)
+        target = name if folder == Path("sites") else str(path)  # ./sites is searched by name
+        console.print(f"wrote {path}; edit it, then: snarewatch crawl {target} --max-pages 50",
+                      soft_wrap=True)
+
+    app.add_typer(group, name="sites")

@@ -83,8 +83,13 @@ def _finding_dict(d: Detection) -> dict[str, Any]:
     return {**d.as_dict(), "l2_name": NAMES.get(d.l2, d.l2)}
 
 
-def _site(url: str) -> str:
-    return urlsplit(url).hostname or "local"
+def _site(url: str, s: Settings | None = None, explicit: str | None = None) -> str:
+    """The site name of a URL's host: the one its crawls use (one name per host)."""
+    if s is None:
+        return urlsplit(url).hostname or "local"
+    from crawler.sitenames import site_for
+
+    return site_for(s.data_dir, [url], explicit=explicit)
 
 
 def findings_records(
@@ -94,11 +99,12 @@ def findings_records(
     element_ids: dict[str, str],
     annotated: str | None,
     model_id: str | None,
+    site: str | None = None,
 ) -> list[PageFinding]:
     """PageFinding records for detections (cleared look-alikes are not findings)."""
     from snarewatch.schema import PageFinding, stable_id
 
-    site = _site(visits.final_url or visits.url)
+    site = site or _site(visits.final_url or visits.url)
     return [
         PageFinding(
             finding_id=stable_id(capture_id, d.check, d.l2, d.selector or "", i),
@@ -126,7 +132,8 @@ def findings_records(
 
 
 def audit_url(
-    s: Settings, url: str, *, wait_s: float, follow_checkout: bool, store: bool = True
+    s: Settings, url: str, *, wait_s: float, follow_checkout: bool, store: bool = True,
+    site: str | None = None,
 ) -> dict[str, Any]:
     """Audit one URL: visits, detectors + student, annotated screenshot, records; a result dict."""
     from classifiers.deceptive import annotate, audit_visits
@@ -162,7 +169,7 @@ def audit_url(
         shot = blobs.put(visits.screenshot_png) if visits.screenshot_png else None
         annotated = blobs.put(annotated_png) if annotated_png else None
         first = visits.snapshot("first")
-        site = _site(visits.final_url or url)
+        site = _site(visits.final_url or url, s, site)
         elements = element_records(first.elements if first else [], capture_id, site, url)
         element_ids = {str(e.selector): e.element_id for e in elements if e.selector}
         landing.write(
@@ -184,7 +191,8 @@ def audit_url(
         )
         landing.write(elements)
         landing.write(
-            findings_records(visits, findings, capture_id, element_ids, annotated, model_id)
+            findings_records(visits, findings, capture_id, element_ids, annotated, model_id,
+                             site)
         )
         load_pending(s.db_path, s.landing_dir)
         result["annotated_sha256"] = annotated
@@ -298,7 +306,8 @@ def detect_stored(
                     err_console.print(f"[red]{cid}: {exc}[/red]", highlight=False)
                     continue
                 records.extend(
-                    findings_records(visits, found, cid, element_ids, annotated, model_id)
+                    findings_records(visits, found, cid, element_ids, annotated, model_id,
+                                     _site(visits.final_url or visits.url, s))
                 )
                 with_findings += bool(found)
                 for d in found:
@@ -373,6 +382,9 @@ def register(app: typer.Typer) -> None:
         store: bool = typer.Option(
             True, "--store/--no-store", help="Keep the findings in the store."
         ),
+        site: str = typer.Option(
+            None, "--site", help="Name the site (default: the name its host already has)."
+        ),
     ) -> None:
         """Audit one page for deceptive design, for its owner.
 
@@ -388,7 +400,8 @@ def register(app: typer.Typer) -> None:
 
         with progress(transient=True) as bar:
             bar.add_task(f"auditing {url}", total=None, status="")
-            result = audit_url(settings(), url, wait_s=wait, follow_checkout=checkout, store=store)
+            result = audit_url(settings(), url, wait_s=wait, follow_checkout=checkout, store=store,
+                               site=site)
         png = result.pop("annotated_png")
         if out is not None:
             out.write_text(

@@ -6,9 +6,12 @@ import json
 import os
 import subprocess
 import sys
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from faultserver import write_profile
+import pytest
+from faultserver import PRODUCT, write_profile
+from local_http import serve
 
 
 def sw(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -38,7 +41,8 @@ def test_crawl_then_sql_and_resume_of_a_finished_crawl(tmp_path: Path, fault_sit
     again = sw("crawl", str(profile), "--resume", summary["crawl_id"], "--format", "json",
                cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)[0]["fetched"] == 0  # nothing left to fetch
+    resumed = json.loads(again.stdout)[0]
+    assert resumed["run_fetched"] == 0 and resumed["fetched"] == 1  # nothing left to fetch
 
 
 def test_crawl_errors_are_one_line_messages(tmp_path: Path) -> None:
@@ -50,3 +54,55 @@ def test_crawl_errors_are_one_line_messages(tmp_path: Path) -> None:
     assert out.returncode == 1 and "no crawl" in out.stderr
     out = sw("crawl", "demo", "--engine", "warp", "--base-url", "http://127.0.0.1:1", cwd=tmp_path)
     assert out.returncode == 1 and "engine" in out.stderr
+
+
+class OnePage(BaseHTTPRequestHandler):
+    """A product page served only at its exact URL, trailing slash included."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+        ok = self.path == "/p/blue-widget/"
+        body = PRODUCT.encode() if ok else b"<html><body>not found</body></html>"
+        self.send_response(200 if ok else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.mark.parametrize("form", ["url", "start"])
+def test_crawling_a_product_url_gives_its_ad(tmp_path: Path, form: str) -> None:
+    with serve(OnePage) as base:
+        url = f"{base}/p/blue-widget/"
+        args = [url] if form == "url" else ["generic", "--start", url]
+        out = sw("crawl", *args, "--max-pages", "1", "--site", "curio", "--format", "json",
+                 cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    (summary,) = json.loads(out.stdout)
+    assert summary["ads"] == 1 and summary["site"] == "curio"
+    sql = sw("sql", "select site, title, price from ads", "--format", "json", cwd=tmp_path)
+    assert json.loads(sql.stdout) == [{"site": "curio", "title": "Antique ivory carving",
+                                       "price": 450.0}]
+
+
+def test_generic_without_a_start_url_says_how(tmp_path: Path) -> None:
+    out = sw("crawl", "generic", cwd=tmp_path)
+    assert out.returncode == 1 and "--start" in out.stderr
+
+
+def test_sites_new_writes_a_profile_that_lists_and_crawls(tmp_path: Path,
+                                                          fault_site: str) -> None:
+    out = sw("sites", "new", "curio-shop", "--base-url", fault_site, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "sites" / "curio-shop.toml").read_text()
+    assert "[patterns]" in text and "# " in text  # commented, to be edited
+    assert sw("sites", "new", "curio-shop", cwd=tmp_path).returncode == 1  # never overwritten
+    listed = json.loads(sw("sites", "--format", "json", cwd=tmp_path).stdout)
+    assert {"name": "curio-shop", "file": "sites/curio-shop.toml"}.items() <= {
+        k: v for r in listed if r["name"] == "curio-shop" for k, v in r.items()}.items()
+    crawl = sw("crawl", "curio-shop", "--start", f"{fault_site}/product/1", "--max-pages", "1",
+               "--format", "json", cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    assert json.loads(crawl.stdout)[0]["ads"] == 1

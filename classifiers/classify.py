@@ -53,19 +53,22 @@ class ClassifySummary:
         return self.predicted / self.seconds if self.seconds else 0.0
 
 
-def predict_texts(clf: BaseStudent, texts: Sequence[str]) -> list[tuple[str, float, bool]]:
+def predict_texts(clf: BaseStudent, texts: Sequence[str],
+                  threshold: float | None = None) -> list[tuple[str, float, bool]]:
     """(label, score, positive) per text: score = P(positive classes), positive = score >= cut.
 
-    The label is the most probable positive class for a positive text and the most probable
-    negative class otherwise, so label and flag never disagree.
+    The cut is the student's threshold unless `threshold` is given. The label is the most
+    probable positive class for a positive text and the most probable negative class
+    otherwise, so label and flag never disagree.
     """
     if not texts:
         return []
+    cut = clf.threshold if threshold is None else threshold
     proba = clf.predict_proba(list(texts))
     pos_cols = [clf.classes_.index(c) for c in clf.positive_]
     neg_cols = [i for i in range(len(clf.classes_)) if i not in pos_cols]
     score = proba[:, pos_cols].sum(axis=1)
-    flag = score >= clf.threshold
+    flag = score >= cut
     best_pos = np.asarray(pos_cols)[proba[:, pos_cols].argmax(axis=1)]
     best_neg = (np.asarray(neg_cols)[proba[:, neg_cols].argmax(axis=1)] if neg_cols
                 else best_pos)
@@ -100,8 +103,13 @@ def classify_task(
     since: datetime | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = BATCH,
+    propose: bool = False,
 ) -> ClassifySummary:
-    """Predict every not-yet-scored item of the task's kind with a model (default: promoted)."""
+    """Predict every not-yet-scored item of the task's kind with a model (default: promoted).
+
+    `propose` flags from the model's recall-oriented `propose_threshold` (for a teacher to
+    verify) instead of its F1 threshold.
+    """
     start = time.perf_counter()
     name = task if isinstance(task, str) else task.name
     info = get_model(settings, model_id) if model_id else promoted_model(settings, name)
@@ -113,6 +121,7 @@ def classify_task(
     if kind is None:
         raise SnarewatchError(f"model {info.model_id} does not say which items it classifies")
     clf = load_model(info)
+    cut = float(info.card.get("propose_threshold", clf.threshold)) if propose else clf.threshold
     run_id = f"classify-{stable_id(name, info.model_id, utcnow().isoformat(), length=12)}"
     started = utcnow()
     items, total = _pending_items(settings, name, str(kind), info.model_id, since)
@@ -123,10 +132,10 @@ def classify_task(
         on_progress(0, len(items))
     for lo in range(0, len(items), batch_size):
         batch = items[lo:lo + batch_size]
-        results = _predict_batch(clf, batch, summary)
+        results = _predict_batch(clf, batch, summary, cut)
         landing.write([
             Prediction(task=name, item_id=item_id, item_kind=kind, model_id=info.model_id,
-                       label=label, score=score, threshold=clf.threshold, positive=flag,
+                       label=label, score=score, threshold=cut, positive=flag,
                        run_id=run_id)
             for (item_id, _), (label, score, flag) in results
         ])
@@ -145,16 +154,16 @@ def classify_task(
 
 
 def _predict_batch(clf: BaseStudent, batch: list[tuple[str, str]], summary: ClassifySummary,
-                   ) -> list[tuple[tuple[str, str], tuple[str, float, bool]]]:
+                   cut: float) -> list[tuple[tuple[str, str], tuple[str, float, bool]]]:
     try:
-        return list(zip(batch, predict_texts(clf, [t for _, t in batch]), strict=True))
+        return list(zip(batch, predict_texts(clf, [t for _, t in batch], cut), strict=True))
     except (ValueError, RuntimeError, MemoryError) as exc:
         # One bad text must not cost the batch: retry item by item and count the failures.
         log.warning("batch failed (%s); retrying item by item", exc)
     out = []
     for item in batch:
         try:
-            out.append((item, predict_texts(clf, [item[1]])[0]))
+            out.append((item, predict_texts(clf, [item[1]], cut)[0]))
         except (ValueError, RuntimeError) as exc:
             summary.failed += 1
             summary.errors.append(f"{item[0]}: {exc}")

@@ -29,6 +29,13 @@ class CVResult:
     threshold: float
     metrics: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    truth: np.ndarray | None = None  # whether each row's label is positive
+
+    @property
+    def score(self) -> np.ndarray:
+        """Out-of-fold P(positive classes) per row."""
+        cols = [self.classes.index(c) for c in self.positive if c in self.classes]
+        return self.proba[:, cols].sum(axis=1)
 
 
 def make_folds(
@@ -115,4 +122,4 @@ def cross_validate(
         metrics["accuracy_classes"] = round(report["accuracy"], 4)
     return CVResult(student=name, classes=classes, positive=tuple(pos), proba=proba,
                     folds=len(folds), grouped=grouped, threshold=threshold, metrics=metrics,
-                    seconds=time.perf_counter() - start)
+                    seconds=time.perf_counter() - start, truth=is_pos)

@@ -28,6 +28,7 @@ STUDENTS: dict[str, str] = {
     "embed": "classifiers.embedding:EmbeddingStudent",
     "hybrid": "classifiers.hybrid:HybridStudent",
     "finetune": "classifiers.finetune:FinetuneStudent",
+    "setfit": "classifiers.setfit:SetFitStudent",
 }
 """Student name -> "module:Class", imported on first use (finetune pulls in torch training)."""
 

@@ -1,8 +1,11 @@
 """Train a task's student from its current labels: cross-validate, pick, threshold, save, card.
 
-`train_task` reads `current_labels ⋈ items` (human labels override the LLM's), scores each
-candidate student by page/site-grouped cross-validation, fits the winner on every label, and saves
-it with a card that says what it learnt from and how good it is.
+`train_task` reads `current_labels ⋈ items` (human labels override the LLM's and weigh more),
+scores each candidate student by page/site-grouped cross-validation and, when the task has a
+hand-labelled seed set, on the seed labels out of fold (`classifiers.seedcheck`) against a
+few-shot baseline trained on the seed alone. It fits the winner, saves it with a card that says
+what it learnt from and how far to trust it, and promotes it only when it passes the guards
+(enough positives, an F1 above the floor); `force` overrides them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from classifiers.base import BaseStudent, StudentError
 from classifiers.cv import CVResult, cross_validate
 from classifiers.registry import save_model, student_class
@@ -22,6 +27,7 @@ from snarewatch.config import Settings
 from snarewatch.errors import ConfigError
 from snarewatch.schema import ModelInfo, Promotion, utcnow
 from snarewatch.store import Landing, query_records
+from snarewatch.store.reads import seed_weights
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -31,6 +37,14 @@ AUTO_CANDIDATES = ("tfidf", "embed", "hybrid")  # fastest first
 # How much better (CV F1) a slower student must be before `auto` gives up the faster one.
 AUTO_MARGIN = 0.01
 MIN_LABELS = 10
+MIN_POSITIVES = 10
+"""Fewer positive labels than this teach a student too little to flag anything reliably."""
+MIN_F1 = 0.6
+"""A student below this F1 (on the seed labels, else cross-validated) is not promoted."""
+HUMAN_WEIGHT = 3.0
+"""A hand label weighs as much as three confident LLM labels."""
+BASELINE = "setfit"
+"""The few-shot student trained on the seed labels alone: the baseline to beat."""
 
 
 @dataclass
@@ -43,6 +57,7 @@ class TrainingData:
     weights: list[float]
     groups: list[str] | None
     sources: dict[str, int] = field(default_factory=dict)
+    human: list[bool] = field(default_factory=list)
 
     @property
     def data_hash(self) -> str:
@@ -55,7 +70,7 @@ class TrainingData:
 
 @dataclass
 class TrainResult:
-    """What `train_task` did: the saved model, every candidate's CV metrics and why it chose."""
+    """What `train_task` did: the saved model, every candidate's metrics and why it chose."""
 
     model: ModelInfo
     student: str
@@ -65,14 +80,32 @@ class TrainResult:
     n_labels: int
     promoted: bool
     seconds: float
+    positives: int = 0
+    seed: dict[str, dict[str, Any]] = field(default_factory=dict)  # student → seed figures
+    refused: list[str] = field(default_factory=list)  # why it was not promoted (guards)
+    verdict: str = ""  # which won against the seed-only baseline, and by how much
+
+    @property
+    def trust(self) -> dict[str, Any]:
+        """The figures a user needs beside the flags: labels, positives, F1 and on what."""
+        on_seed = self.seed.get(self.student)
+        return {"labels": self.n_labels, "positives": self.positives,
+                "cv_f1": self.cv.get(self.student, {}).get("f1"),
+                "seed_labels": on_seed["n"] if on_seed else 0,
+                "seed_f1": on_seed["f1"] if on_seed else None,
+                "seed_precision": on_seed["precision"] if on_seed else None,
+                "seed_recall": on_seed["recall"] if on_seed else None}
 
     def __str__(self) -> str:
         m = self.cv.get(self.student, {})
-        flag = ", promoted" if self.promoted else ""
-        return (f"trained {self.model.model_id} on {self.n_labels} labels in {self.seconds:.1f}s: "
-                f"CV F1 {m.get('f1', float('nan')):.3f} (P {m.get('precision', float('nan')):.3f}, "
-                f"R {m.get('recall', float('nan')):.3f}), threshold {self.threshold:.3f}{flag}; "
-                f"why: {self.reason}")
+        flag = ", promoted" if self.promoted else ", NOT promoted"
+        seed = self.seed.get(self.student)
+        on_seed = (f"; on {seed['n']} seed labels F1 {seed['f1']:.3f} (P {seed['precision']:.3f}"
+                   f", R {seed['recall']:.3f})") if seed else ""
+        return (f"trained {self.model.model_id} on {self.n_labels} labels ({self.positives} "
+                f"positive) in {self.seconds:.1f}s: CV F1 {m.get('f1', float('nan')):.3f} "
+                f"(P {m.get('precision', float('nan')):.3f}, R {m.get('recall', float('nan')):.3f})"
+                f"{on_seed}, threshold {self.threshold:.3f}{flag}; why: {self.reason}")
 
 
 def load_training_data(settings: Settings, task: TaskSpec) -> TrainingData:
@@ -94,12 +127,21 @@ def load_training_data(settings: Settings, task: TaskSpec) -> TrainingData:
         item_ids=[r["item_id"] for r in rows],
         texts=[r["text"] or "" for r in rows],
         labels=[r["value"] for r in rows],
-        # The teacher's confidence weighs its label; a human's label counts fully.
-        weights=[1.0 if r["probability"] is None or str(r["source"]).startswith("human:")
-                 else float(r["probability"]) for r in rows],
+        weights=[_weight(r) for r in rows],
         groups=groups,
         sources=dict(sources),
+        human=[str(r["source"]).startswith("human:") for r in rows],
     )
+
+
+def _weight(row: dict[str, Any]) -> float:
+    """A hand label weighs HUMAN_WEIGHT; an LLM label its calibrated confidence, stretched so
+    that a coin toss (0.5) counts for next to nothing and a sure answer (1.0) fully."""
+    if str(row["source"]).startswith("human:"):
+        return HUMAN_WEIGHT
+    if row["probability"] is None:
+        return 1.0
+    return max(0.05, 2.0 * float(row["probability"]) - 1.0)
 
 
 def _choose(results: dict[str, CVResult], target: str) -> tuple[str, str]:
@@ -148,8 +190,15 @@ def train_task(
     seed: int = 0,
     folds: int = 5,
     promote_if_first: bool = True,
+    force: bool = False,
+    baseline: bool = True,
 ) -> TrainResult:
-    """Train, choose and save a student for `task`; promote it if the task has no model yet."""
+    """Train, choose and save a student for `task`.
+
+    It is promoted when the task has no model yet and it passes the guards (or `force`).
+    With a seed set, students are chosen and thresholded on the seed labels, and the seed-only
+    baseline (`baseline`) competes with them.
+    """
     start = time.perf_counter()
     task = resolve_task(task)
     data = load_training_data(settings, task)
@@ -165,6 +214,8 @@ def train_task(
     positive = [c for c in task.positive if c in counts] or list(task.positive)
     results: dict[str, CVResult] = {}
     for name in candidates:
+        if name == BASELINE:
+            continue
         cls = student_class(name)
         results[name] = cross_validate(
             lambda cls=cls: cls(positive=positive, seed=seed),  # type: ignore[misc]
@@ -172,30 +223,128 @@ def train_task(
             positive=positive, k=3 if name == "finetune" else folds, seed=seed,
             target=target, min_precision=min_precision)
         log.info("%s CV: %s", name, results[name].metrics)
-    if student == "auto":
+    checks = _seed_checks(settings, task, data, positive, candidates, seed, min_precision,
+                          baseline and student == "auto")
+    if checks:
+        chosen, reason = _choose_on_seed(checks, data)
+        threshold = checks[chosen].threshold
+        propose = checks[chosen].propose_threshold
+    elif student == "auto":
         chosen, reason = _choose(results, target)
+        threshold, propose = results[chosen].threshold, _cv_propose(results[chosen])
     else:
         chosen, reason = student, f"{student}: asked for with --student"
-    cv = results[chosen]
-    clf: BaseStudent = student_class(chosen)(positive=positive, threshold=cv.threshold, seed=seed)
-    clf.fit(data.texts, data.labels, data.weights)
+        threshold, propose = results[chosen].threshold, _cv_propose(results[chosen])
+    rows = [i for i, h in enumerate(data.human) if h] if chosen == BASELINE else \
+        list(range(len(data.labels)))
+    clf: BaseStudent = student_class(chosen)(positive=positive, threshold=threshold, seed=seed)
+    clf.fit([data.texts[i] for i in rows], [data.labels[i] for i in rows],
+            [data.weights[i] for i in rows])
+    positives = sum(1 for v in data.labels if v in task.positive)
+    seed_figures = {n: {**c.metrics, "n": c.n, "positives": c.positives,
+                        "seconds": round(c.seconds, 2)} for n, c in checks.items()}
+    refused = _guards(positives, results.get(chosen), checks.get(chosen))
+    verdict = _baseline_verdict(checks, chosen)
     card = {
         "task": task.name, "item_kind": task.item_kind, "student": chosen,
         "label_counts": dict(sorted(counts.items())), "label_sources": data.sources,
-        "n_labels": len(data.labels), "training_data_sha256": data.data_hash,
-        "target": target, "min_precision": min_precision, "threshold": cv.threshold,
-        "decision": "positive when P(positive classes) >= threshold",
+        "n_labels": len(data.labels), "positives": positives,
+        "training_data_sha256": data.data_hash,
+        "target": target, "min_precision": min_precision, "threshold": threshold,
+        "propose_threshold": propose,
+        "decision": "positive when P(positive classes) >= threshold; with a teacher to verify, "
+                    "flags are proposed from propose_threshold",
         "cv": {name: {**r.metrics, "seconds": round(r.seconds, 2)} for name, r in results.items()},
-        "why": reason, "seed": seed, "created_at": utcnow().isoformat(),
+        "seed": seed_figures, "baseline": verdict, "guards": refused,
+        "why": reason, "seed_value": seed, "created_at": utcnow().isoformat(),
     }
     info = save_model(settings, clf, card)
     promoted = False
-    if promote_if_first and not _has_promoted(settings, task.name):
+    if (force or not refused) and promote_if_first and not _has_promoted(settings, task.name):
         Landing(settings.landing_dir).write([Promotion(task=task.name, model_id=info.model_id)])
         promoted = True
-    return TrainResult(model=info, student=chosen, reason=reason, threshold=cv.threshold,
+    return TrainResult(model=info, student=chosen, reason=reason, threshold=threshold,
                        cv=card["cv"], n_labels=len(data.labels), promoted=promoted,
-                       seconds=time.perf_counter() - start)
+                       seconds=time.perf_counter() - start, positives=positives,
+                       seed=seed_figures, refused=refused, verdict=verdict)
+
+
+def _cv_propose(result: CVResult) -> float:
+    """The proposal threshold from out-of-fold scores on all labels (no seed set)."""
+    from classifiers.seedcheck import recall_threshold
+
+    if result.truth is None:
+        return result.threshold
+    return min(result.threshold, recall_threshold(result.truth, result.score,
+                                                  np.ones(len(result.truth))))
+
+
+def _seed_checks(settings: Settings, task: TaskSpec, data: TrainingData, positive: list[str],
+                 candidates: tuple[str, ...], seed: int, min_precision: float | None,
+                 with_baseline: bool) -> dict[str, Any]:
+    """Every candidate (and the baseline) scored on the seed labels, if there are enough."""
+    from classifiers.seedcheck import MIN_PER_SIDE, check_on_seed
+
+    rows = [i for i, h in enumerate(data.human) if h]
+    sides = [data.labels[i] in positive for i in rows]
+    if sum(sides) < MIN_PER_SIDE or len(sides) - sum(sides) < MIN_PER_SIDE:
+        return {}
+    weights_by_item = seed_weights(settings.db_path, task.name)
+    mean = float(np.mean(list(weights_by_item.values()))) if weights_by_item else 1.0
+    seed_w = [weights_by_item.get(data.item_ids[i], mean) for i in rows]
+    names = [n for n in candidates if n != BASELINE] + ([BASELINE] if with_baseline else [])
+    checks = {}
+    for name in names:
+        cls = student_class(name)
+        checks[name] = check_on_seed(
+            lambda cls=cls: cls(positive=positive, seed=seed),  # type: ignore[misc]
+            data.texts, data.labels, data.weights, rows, seed_w, positive,
+            seed_only=name == BASELINE, seed=seed, min_precision=min_precision)
+        log.info("%s on the seed: %s", name, checks[name].metrics)
+    return checks
+
+
+def _choose_on_seed(checks: dict[str, Any], data: TrainingData) -> tuple[str, str]:
+    ranked = sorted(checks.values(), key=lambda c: -c.metrics["f1"])
+    best = ranked[0]
+    scores = ", ".join(f"{c.student} {c.metrics['f1']:.3f}" for c in ranked)
+    order = [n for n in AUTO_CANDIDATES if n in checks] + [n for n in checks
+                                                            if n not in AUTO_CANDIDATES]
+    for name in order:
+        if best.metrics["f1"] - checks[name].metrics["f1"] < AUTO_MARGIN:
+            how = "highest" if name == best.student else \
+                f"within {AUTO_MARGIN} of the best and faster:"
+            return name, f"{name}: {how} F1 on the seed labels, out of fold ({scores})"
+    return best.student, f"{best.student}: highest F1 on the seed labels ({scores})"
+
+
+def _guards(positives: int, cv: CVResult | None, on_seed: Any | None) -> list[str]:
+    """Why a student should not be promoted (empty: it may be)."""
+    refused = []
+    if positives < MIN_POSITIVES:
+        refused.append(f"only {positives} positive labels (at least {MIN_POSITIVES} needed)")
+    if on_seed is not None:
+        if on_seed.metrics["f1"] < MIN_F1:
+            refused.append(f"F1 {on_seed.metrics['f1']:.2f} on the seed labels is under "
+                           f"{MIN_F1}")
+    elif cv is not None and cv.metrics["f1"] < MIN_F1:
+        refused.append(f"cross-validated F1 {cv.metrics['f1']:.2f} is under {MIN_F1}")
+    return refused
+
+
+def _baseline_verdict(checks: dict[str, Any], chosen: str) -> str:
+    if BASELINE not in checks or len(checks) < 2:
+        return ""
+    base = checks[BASELINE].metrics["f1"]
+    best_llm = max((c for n, c in checks.items() if n != BASELINE),
+                   key=lambda c: c.metrics["f1"])
+    gap = best_llm.metrics["f1"] - base
+    if chosen == BASELINE:
+        return (f"the seed-only baseline ({BASELINE}) won: F1 {base:.3f} on the seed against "
+                f"{best_llm.metrics['f1']:.3f} for the best student on LLM labels "
+                f"({best_llm.student}); the LLM labels did not help")
+    return (f"{best_llm.student} on LLM and seed labels beat the seed-only baseline by "
+            f"{gap:+.3f} F1 on the seed ({best_llm.metrics['f1']:.3f} vs {base:.3f})")
 
 
 def _has_promoted(settings: Settings, task: str) -> bool:

@@ -7,18 +7,14 @@ from typing import Any
 
 from labeler.llm.base import Choice
 from labeler.prompts import POSITIVE_SIDE
+from snarewatch.metrics import binary_metrics
 from snarewatch.taskspec import TaskSpec
 
 
 def prf(gold: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float]:
     """Precision, recall and F1 of the positive class."""
-    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
-    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
-    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    m = binary_metrics(gold, pred)
+    return m["precision"], m["recall"], m["f1"]
 
 
 def positive_share(task: TaskSpec, probabilities: Mapping[str, float]) -> float:

@@ -82,6 +82,7 @@ class LabelSummary:
     positive_rate: float | None = None  # share of decided items on the positive side
     collapsed: str | None = None  # why the decisions cannot be trusted (None: they look usable)
     advice: str | None = None  # what to do about it
+    calibrator: dict[str, Any] = field(default_factory=dict)  # to rebuild the calibration
 
     @property
     def labels_per_minute(self) -> float:
@@ -299,6 +300,7 @@ def _finish(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
     _name_positive_labels(run, items, decided)
     seed_decided = [None if r is None else decide_item(task, r, calibrator, None) for r in seed_raw]
     s.calibration = calibrator.describe()
+    s.calibrator = calibrator.to_dict()
     s.seed_labels = len(seeds)
     s.seed_positive = sum(r.positive for r in seeds)
     s.seed_agreement = weighted_agreement(seeds, seed_decided) if seed_asked else None

@@ -23,13 +23,13 @@ from labeler.sampling import select
 from snarewatch.config import Settings
 from snarewatch.schema import Sample, stable_id, utcnow
 from snarewatch.store import Landing, connect_readonly
+from snarewatch.store.reads import SEED_METHOD, seed_weights
 from snarewatch.taskspec import TaskSpec
 
 DEFAULT_SIZE = 40
 TOP_SHARE = 0.1
 """The enriched stratum: this share of the items, those most like the positive definition."""
 
-SEED_METHOD = "seed"
 
 
 @dataclass(frozen=True)
@@ -125,16 +125,6 @@ def human_labels(settings: Settings, task: TaskSpec) -> dict[str, str]:
     return {str(i): str(v) for i, v in rows if v in names}
 
 
-def _seed_weights(settings: Settings, task: TaskSpec) -> dict[str, float]:
-    with connect_readonly(settings.db_path) as conn:
-        rows = conn.execute(
-            "SELECT item_id, TRY_CAST(json_extract(params, '$.weight') AS DOUBLE) FROM samples "
-            "WHERE task = ? AND method = ? QUALIFY row_number() OVER "
-            "(PARTITION BY item_id ORDER BY created_at DESC) = 1",
-            [task.name, SEED_METHOD]).fetchall()
-    return {str(i): float(w) for i, w in rows if w is not None and w > 0}
-
-
 def seed_rows(settings: Settings, task: TaskSpec) -> list[SeedRow]:
     """The task's hand-labelled items with their fields and sampling weights.
 
@@ -144,9 +134,29 @@ def seed_rows(settings: Settings, task: TaskSpec) -> list[SeedRow]:
     labels = human_labels(settings, task)
     if not labels:
         return []
-    weights = _seed_weights(settings, task)
+    weights = seed_weights(settings.db_path, task.name)
     fallback = float(np.mean(list(weights.values()))) if weights else 1.0
     items = load_items(settings.db_path, task.item_kind, sorted(labels))
     return [SeedRow(item=i, label=labels[i["item_id"]],
                     positive=labels[i["item_id"]] in task.positive,
                     weight=weights.get(i["item_id"], fallback)) for i in items]
+
+
+def estimated_positive_rate(settings: Settings, task: TaskSpec) -> tuple[float | None, str]:
+    """The share of the task's items that are positive, as best known, and where it comes from:
+    the seed set's hand labels (weighted by stratum), else the last labelling run's decisions
+    (a diversity sample spreads over the items like a random one)."""
+    rows = seed_rows(settings, task)
+    total = sum(r.weight for r in rows)
+    if rows and len({r.positive for r in rows}) == 2 and total > 0:
+        rate = sum(r.weight for r in rows if r.positive) / total
+        return rate, f"your {len(rows)} seed labels"
+    with connect_readonly(settings.db_path) as conn:
+        row = conn.execute(
+            "SELECT TRY_CAST(json_extract(stats, '$.positive_rate') AS DOUBLE) FROM runs "
+            "WHERE kind = 'label' AND json_extract_string(params, '$.task') = ? "
+            "AND json_extract(stats, '$.positive_rate') IS NOT NULL "
+            "ORDER BY started_at DESC LIMIT 1", [task.name]).fetchone()
+    if row and row[0] is not None:
+        return float(row[0]), "the teacher's labels of the last labelling run"
+    return None, "nothing yet"

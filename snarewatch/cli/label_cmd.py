@@ -105,7 +105,7 @@ def _report(summary: Any, backend: Any, task: Any, fmt: OutputFormat) -> None:
     from snarewatch.errors import LLMError, UntrustworthyResultError
 
     row: dict[str, Any] = {k: v for k, v in asdict(summary).items()
-                           if k not in {"by_value", "errors", "advice"}}
+                           if k not in {"by_value", "errors", "advice", "calibrator"}}
     row.update(status=summary.status, cost_usd=round(summary.cost_usd, 4),
                seconds=round(summary.seconds, 1),
                labels_per_min=round(summary.labels_per_minute, 1),

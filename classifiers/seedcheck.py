@@ -1,0 +1,110 @@
+"""Students scored on the seed set's hand labels, out of fold: the honest check of a student.
+
+Cross-validation on LLM labels measures agreement with the teacher, errors included. The seed
+set's hand labels measure the truth: each student is refitted k times, each time on all the
+labels except one fold of the seed set, and scored on that fold. Seed rows carry the weight of
+their sampling stratum (`snarewatch.store.reads.seed_weights`), so the figures estimate those
+of all items. The same procedure scores the few-shot baseline, trained on the seed labels
+alone, so `train` can say whether the LLM's labels were worth having.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from classifiers.base import BaseStudent
+from classifiers.metrics import average_precision, binary_metrics, choose_threshold
+
+MIN_PER_SIDE = 3
+"""Seed labels needed on each side before a student is judged on them."""
+
+PROPOSE_RECALL = 0.95
+"""Recall the student keeps when it proposes flags for the teacher to verify."""
+
+
+@dataclass
+class SeedCheck:
+    """Out-of-fold scores of one student on the seed rows, a threshold and what it gives."""
+
+    student: str
+    n: int
+    positives: int
+    scores: np.ndarray
+    threshold: float
+    propose_threshold: float
+    metrics: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def seed_folds(positive: Sequence[bool], k: int = 5, seed: int = 0) -> list[np.ndarray]:
+    """Test folds over the seed rows, stratified by side (k capped by the rarer side)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(positive, bool)
+    k = max(2, min(k, int(y.sum()), int((~y).sum())))
+    splitter = StratifiedKFold(k, shuffle=True, random_state=seed)
+    return [test for _, test in splitter.split(np.zeros(len(y)), y)]
+
+
+def recall_threshold(y: Sequence[bool], score: Sequence[float], weights: Sequence[float],
+                     recall: float = PROPOSE_RECALL) -> float:
+    """The highest threshold that keeps (weighted) recall at `recall` or more."""
+    t = np.asarray(y, bool)
+    s = np.asarray(score, float)
+    w = np.asarray(weights, float)
+    if not t.any():
+        return 0.5
+    pos = np.sort(s[t])[::-1]
+    pw = w[t][np.argsort(s[t])[::-1]]
+    reached = np.cumsum(pw) / pw.sum()
+    k = int(np.searchsorted(reached, recall - 1e-9))
+    return float(max(0.0, pos[min(k, len(pos) - 1)] - 1e-9))
+
+
+def check_on_seed(
+    make_student: Callable[[], BaseStudent], texts: Sequence[str], labels: Sequence[str],
+    weights: Sequence[float], seed_rows: Sequence[int], seed_weights: Sequence[float],
+    positive: Sequence[str], *, seed_only: bool = False, k: int = 5, seed: int = 0,
+    min_precision: float | None = None,
+) -> SeedCheck:
+    """Score a student on the seed rows (indices into `texts`), each fold held out in turn.
+
+    `seed_only` trains on the other seed folds alone (the few-shot baseline); otherwise on every
+    other label too. The threshold maximises weighted F1 on the out-of-fold scores (or recall
+    at `min_precision`); `propose_threshold` keeps 95 % of the weighted recall.
+    """
+    started = time.perf_counter()
+    seed_idx = np.asarray(seed_rows, int)
+    y_all = np.asarray([str(v) for v in labels])
+    is_pos = np.isin(y_all, list(positive))
+    w_all = np.asarray(weights, float)
+    seed_w = np.asarray(seed_weights, float)
+    others = np.setdiff1d(np.arange(len(texts)), seed_idx)
+    scores = np.zeros(len(seed_idx))
+    name = "?"
+    for test in seed_folds(is_pos[seed_idx], k, seed):
+        train = np.setdiff1d(np.arange(len(seed_idx)), test)
+        rows = seed_idx[train] if seed_only else np.concatenate([others, seed_idx[train]])
+        student = make_student()
+        name = student.name
+        if len(set(y_all[rows].tolist())) < 2:
+            scores[test] = 0.5
+            continue
+        student.fit([texts[i] for i in rows], y_all[rows], w_all[rows])
+        proba = student.predict_proba([texts[i] for i in seed_idx[test]])
+        scores[test] = student.positive_score(proba)
+    truth = is_pos[seed_idx]
+    threshold, at = choose_threshold(truth, scores, min_precision=min_precision, weights=seed_w)
+    metrics = {key: round(float(v), 4) for key, v in at.items() if key != "support"}
+    metrics["average_precision"] = round(average_precision(truth, scores), 4)
+    metrics["at_0.5"] = {key: round(float(v), 4) for key, v in
+                         binary_metrics(truth, scores >= 0.5, seed_w).items() if key != "support"}
+    return SeedCheck(student=name, n=len(seed_idx), positives=int(truth.sum()), scores=scores,
+                     threshold=threshold,
+                     propose_threshold=min(threshold, recall_threshold(truth, scores, seed_w)),
+                     metrics=metrics, seconds=time.perf_counter() - started)

@@ -1,0 +1,133 @@
+"""The few-shot student: MiniLM tuned contrastively on a handful of labels, then a linear head.
+
+SetFit's recipe (Tunstall et al. 2022) for when labels are few, as in a seed set of 40 hand
+labels: pairs of labelled texts teach the encoder that texts with the same label belong close
+together and texts with different labels apart (cosine-similarity loss), then a logistic head
+is fitted on the tuned embeddings. With a few dozen labels this beats a frozen encoder, and it
+is the baseline every student trained on LLM labels must beat (`snarewatch train` reports both).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from classifiers.base import BaseStudent, StudentError
+from snarewatch.encoder import encoder_path
+
+log = logging.getLogger(__name__)
+
+BODY_DIR = "encoder"
+
+
+def contrastive_pairs(labels: Sequence[str], per_text: int, seed: int = 0,
+                      ) -> list[tuple[int, int, float]]:
+    """(i, j, target) pairs: for each text, `per_text` partners with its label (target 1) and as
+    many with another label (target 0), drawn at random."""
+    rng = np.random.default_rng(seed)
+    y = np.asarray([str(v) for v in labels])
+    pairs: list[tuple[int, int, float]] = []
+    for i, label in enumerate(y):
+        same = np.flatnonzero((y == label) & (np.arange(len(y)) != i))
+        other = np.flatnonzero(y != label)
+        for pool, target in ((same, 1.0), (other, 0.0)):
+            if len(pool):
+                for j in rng.choice(pool, size=per_text, replace=len(pool) < per_text):
+                    pairs.append((i, int(j), target))
+    rng.shuffle(pairs)  # type: ignore[arg-type]
+    return pairs
+
+
+class SetFitStudent(BaseStudent):
+    """MiniLM tuned on label pairs (contrastive) + the shared calibrated logistic head.
+
+    Args:
+        pairs_per_text: partners drawn per text and per kind (same label, other label).
+        epochs: passes over the pairs.
+        batch_size: pairs per optimiser step.
+        lr: AdamW learning rate of the encoder.
+        max_length: tokens kept per text.
+        **kwargs: passed to `BaseStudent` (C, calibrate, positive, threshold, seed).
+    """
+
+    name: ClassVar[str] = "setfit"
+
+    def __init__(self, pairs_per_text: int = 10, epochs: int = 1, batch_size: int = 16,
+                 lr: float = 2e-5, max_length: int = 64, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pairs_per_text = pairs_per_text
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.max_length = max_length
+
+    def get_params(self) -> dict[str, Any]:
+        """Constructor parameters."""
+        return {**super().get_params(), "pairs_per_text": self.pairs_per_text,
+                "epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr,
+                "max_length": self.max_length}
+
+    def _encoder(self, source: Path) -> Any:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        # A private copy: the shared encoder (snarewatch.encoder) must stay frozen for others.
+        model = SentenceTransformer(str(source), device="cpu")
+        model.max_seq_length = self.max_length
+        return model
+
+    def _tune(self, texts: Sequence[str], labels: Sequence[str]) -> None:
+        import torch
+
+        torch.manual_seed(self.seed)
+        self.encoder_ = self._encoder(encoder_path())
+        pairs = contrastive_pairs(labels, self.pairs_per_text, self.seed)
+        optim = torch.optim.AdamW(self.encoder_.parameters(), lr=self.lr)
+        self.encoder_.train()
+        for epoch in range(self.epochs):
+            total = 0.0
+            for start in range(0, len(pairs), self.batch_size):
+                batch = pairs[start:start + self.batch_size]
+                a = self._embed_train([texts[i] for i, _, _ in batch])
+                b = self._embed_train([texts[j] for _, j, _ in batch])
+                target = torch.tensor([t for _, _, t in batch], dtype=torch.float32)
+                loss = torch.nn.functional.mse_loss((a * b).sum(dim=-1), target)
+                optim.zero_grad()
+                loss.backward()
+                optim.step()
+                total += float(loss.detach()) * len(batch)
+            log.info("setfit epoch %d/%d loss %.4f", epoch + 1, self.epochs,
+                     total / max(1, len(pairs)))
+        self.encoder_.eval()
+
+    def _embed_train(self, texts: Sequence[str]) -> Any:
+        import torch
+
+        feats = self.encoder_.tokenize(list(texts))
+        return torch.nn.functional.normalize(self.encoder_(feats)["sentence_embedding"], dim=-1)
+
+    def _features(self, texts: Sequence[str], fit: bool) -> Any:
+        return np.asarray(self.encoder_.encode(list(texts), batch_size=64,
+                                               normalize_embeddings=True,
+                                               convert_to_numpy=True, show_progress_bar=False))
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str],
+            sample_weight: Sequence[float] | None = None) -> Self:
+        """Tune the encoder on label pairs, then fit the head; returns self."""
+        if len(set(map(str, labels))) < 2:
+            raise StudentError(f"need at least two classes to train, got {sorted(set(labels))}")
+        texts = [t or "" for t in texts]
+        self._tune(texts, labels)
+        return super().fit(texts, labels, sample_weight)
+
+    def _save_body(self, path: Path) -> None:
+        self.encoder_.save(str(Path(path) / BODY_DIR))
+
+    def _load_body(self, path: Path) -> None:
+        self.encoder_ = self._encoder(Path(path) / BODY_DIR)
+        self.encoder_.eval()

@@ -1,0 +1,221 @@
+"""Verified findings: the teacher takes a second look at each of the student's flags.
+
+The student proposes at high recall; flags are few next to all items, so asking the teacher
+about each costs little. The teacher sees the item's full text and, when the task has hand
+labels, the most similar of them as examples (kNN). Its answers are calibrated and thresholded
+on the seed set: the teacher is asked about every seed item the same way (each never sees
+itself as an example), a Platt scaling is fitted on the hand labels, and the threshold is the
+lowest that keeps the weighted precision on the seed at `target_precision`. Without a seed set
+the teacher's plain answer is calibrated as the task's last labelling run calibrated it.
+Every verdict is a `Verification` record; the `findings` view leaves out rejected flags.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from labeler.decisions import Calibrator, fit_seed
+from labeler.embed import embed_texts
+from labeler.evaluate import positive_share
+from labeler.items import load_items
+from labeler.llm import LLMBackend, make_backend
+from labeler.seeds import SeedRow, seed_rows
+from labeler.session import AskSession
+from labeler.strategy import Strategy
+from labeler.teach import pool_from_rows
+from snarewatch.config import Settings
+from snarewatch.metrics import binary_metrics, choose_threshold
+from snarewatch.schema import Verification, stable_id, utcnow
+from snarewatch.store import Landing, connect_readonly
+from snarewatch.taskspec import TaskSpec
+
+FULL_TEXT_CHARS = 2000
+"""The verifier reads this much of each item (labelling reads the spec's `max_input_chars`)."""
+
+KNN = 4
+"""Hand-labelled examples shown with each flag (when the task has a seed set)."""
+
+TARGET_PRECISION = 0.9
+
+
+@dataclass
+class VerifySummary:
+    """What a verification pass did, and what it cost."""
+
+    task: str
+    verifier: str
+    flags: int = 0  # unverified flags found
+    verified: int = 0
+    confirmed: int = 0
+    rejected: int = 0
+    failed: int = 0
+    skipped: int = 0  # over --verify-budget or --max-cost
+    threshold: float = 0.5
+    calibration: str = ""
+    seed_precision: float | None = None  # on the seed labels, at the threshold (weighted)
+    seed_recall: float | None = None
+    seconds: float = 0.0
+    cost_usd: float = 0.0
+    errors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def seconds_per_flag(self) -> float:
+        """Teacher seconds per verified flag."""
+        return self.seconds / self.verified if self.verified else 0.0
+
+
+def unverified_flags(settings: Settings, task: TaskSpec) -> list[tuple[str, float]]:
+    """(item id, student score) of the task's flags nobody has checked yet, surest first."""
+    with connect_readonly(settings.db_path) as conn:
+        rows = conn.execute(
+            "SELECT item_id, score FROM flags WHERE task = ? AND verification = 'unverified' "
+            "ORDER BY score DESC, item_id", [task.name]).fetchall()
+    return [(str(i), float(s)) for i, s in rows]
+
+
+def _last_calibrator(settings: Settings, task: TaskSpec) -> Calibrator:
+    with connect_readonly(settings.db_path) as conn:
+        row = conn.execute(
+            "SELECT stats FROM runs WHERE kind = 'label' AND json_extract_string(params, "
+            "'$.task') = ? ORDER BY started_at DESC LIMIT 1", [task.name]).fetchone()
+    stats = json.loads(row[0]) if row and row[0] else {}
+    return Calibrator.from_dict(stats.get("calibrator") or {})
+
+
+class _Verifier:
+    """How the teacher is asked to verify: full text, kNN seed examples, a calibrated cut."""
+
+    def __init__(self, settings: Settings, task: TaskSpec, backend: LLMBackend,
+                 seeds: Sequence[SeedRow], run_id: str, max_cost: float | None) -> None:
+        self.task = task.model_copy(update={"max_input_chars": max(task.max_input_chars,
+                                                                   FULL_TEXT_CHARS)})
+        self.settings, self.seeds = settings, list(seeds)
+        both = len({r.positive for r in seeds}) == 2
+        strategy = Strategy(knn=KNN if both else 0)
+        self.session = AskSession(settings, self.task, backend, strategy, run_id=run_id,
+                                  max_cost=max_cost)
+        self.pool = None
+        self.vectors: dict[str, np.ndarray] = {}
+        if both:
+            rows = [{**r.item, "label": r.label} for r in seeds]
+            self.pool = pool_from_rows(self.task, rows, settings.cache_dir,
+                                       ids=[r.item_id for r in seeds])
+
+    def _shots(self, item: dict[str, Any]) -> list[tuple[str, str]]:
+        vec = self.vectors.get(str(item["item_id"]))
+        if self.pool is None or vec is None:
+            return []
+        return self.pool.nearest(vec, KNN, exclude_id=item["item_id"],
+                                 exclude_text=self.task.render(item))
+
+    def raw(self, items: Sequence[dict[str, Any]]) -> list[float | None]:
+        """The teacher's raw P(positive) per item (None where the call failed or was skipped)."""
+        if self.pool is not None and items:
+            emb = embed_texts([self.task.render(i) for i in items],
+                              cache_dir=self.settings.cache_dir)
+            self.vectors.update({str(i["item_id"]): emb[n] for n, i in enumerate(items)})
+        asked = self.session.ask(items, shots=self._shots)
+        return [positive_share(self.task, a.choice.probabilities or {}) if a.choice else None
+                for a in asked]
+
+
+def verify_flags(
+    settings: Settings, task: TaskSpec, *, backend: LLMBackend | str | None = None,
+    budget: int | None = None, max_cost: float | None = None,
+    target_precision: float = TARGET_PRECISION,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> VerifySummary:
+    """Ask the teacher about every unverified flag of the task (up to `budget`, surest first)
+    and land a `Verification` per flag."""
+    llm = backend if backend is not None and not isinstance(backend, str) else \
+        make_backend(settings, backend)
+    started = time.monotonic()
+    run_id = stable_id("verify", task.name, utcnow().isoformat())
+    summary = VerifySummary(task=task.name, verifier=f"llm:{llm.name}")
+    flags = unverified_flags(settings, task)
+    summary.flags = len(flags)
+    todo = flags if budget is None else flags[:budget]
+    summary.skipped = len(flags) - len(todo)
+    if not todo:
+        return summary
+    seeds = seed_rows(settings, task)
+    verifier = _Verifier(settings, task, llm, seeds, run_id, max_cost)
+    calibrator, threshold = _calibrate(verifier, seeds, target_precision, summary)
+    if calibrator is None:
+        calibrator = _last_calibrator(settings, task)
+        summary.calibration = f"as the last labelling run: {calibrator.describe()}"
+    summary.threshold = threshold
+    by_id = {i["item_id"]: i for i in load_items(settings.db_path, task.item_kind,
+                                                 [i for i, _ in todo])}
+    items = [by_id[i] for i, _ in todo if i in by_id]
+    records: list[Verification] = []
+    model_ids = _flagging_models(settings, task)
+    for lo in range(0, len(items), 25):
+        chunk = items[lo:lo + 25]
+        for item, raw in zip(chunk, verifier.raw(chunk), strict=True):
+            records.append(_verdict(task, item["item_id"], model_ids.get(item["item_id"], ""),
+                                    summary, raw, calibrator, threshold, run_id))
+        if on_progress is not None:
+            on_progress(min(lo + 25, len(items)), len(items))
+    verifier.session.flush()
+    Landing(settings.landing_dir).write(records)
+    summary.skipped += len(items) - summary.verified - summary.failed
+    summary.cost_usd = verifier.session.spent
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _calibrate(verifier: _Verifier, seeds: Sequence[SeedRow], target: float,
+               summary: VerifySummary) -> tuple[Calibrator | None, float]:
+    """Platt scaling and a precision threshold on the seed (None without both sides)."""
+    if len({r.positive for r in seeds}) < 2:
+        return None, 0.5
+    raw = verifier.raw([r.item for r in seeds])
+    kept = [(r, p) for r, p in zip(seeds, raw, strict=True) if p is not None]
+    calibrator = fit_seed([p for _, p in kept], [r.positive for r, _ in kept],
+                          [r.weight for r, _ in kept])
+    if calibrator is None:
+        return None, 0.5
+    cal = calibrator([p for _, p in kept])
+    truth = [r.positive for r, _ in kept]
+    weights = [r.weight for r, _ in kept]
+    threshold, at = choose_threshold(truth, cal, min_precision=target, weights=weights)
+    # Never stricter than needed: a calibrated 0.5 already means "more likely than not".
+    threshold = min(threshold, 0.5) if at["precision"] < target else threshold
+    m = binary_metrics(truth, np.asarray(cal) >= threshold, weights)
+    summary.seed_precision, summary.seed_recall = m["precision"], m["recall"]
+    summary.calibration = (f"{calibrator.describe()}, kNN {KNN} seed examples, confirmed at "
+                           f"calibrated P >= {threshold:.2f}")
+    return calibrator, threshold
+
+
+def _verdict(task: TaskSpec, item_id: str, model_id: str, summary: VerifySummary,
+             raw: float | None, calibrator: Calibrator, threshold: float,
+             run_id: str) -> Verification:
+    if raw is None:
+        summary.failed += 1
+        return Verification(verification_id=stable_id(task.name, item_id, run_id), task=task.name,
+                            item_id=item_id, model_id=model_id, verifier=summary.verifier,
+                            verdict="failed", error="the teacher gave no answer", run_id=run_id)
+    p = float(calibrator([raw])[0])
+    confirmed = p >= threshold
+    summary.verified += 1
+    summary.confirmed += confirmed
+    summary.rejected += not confirmed
+    return Verification(verification_id=stable_id(task.name, item_id, run_id), task=task.name,
+                        item_id=item_id, model_id=model_id, verifier=summary.verifier,
+                        verdict="confirmed" if confirmed else "rejected", p_positive=round(p, 6),
+                        threshold=round(threshold, 6), run_id=run_id)
+
+
+def _flagging_models(settings: Settings, task: TaskSpec) -> dict[str, str]:
+    with connect_readonly(settings.db_path) as conn:
+        rows = conn.execute("SELECT item_id, model_id FROM flags WHERE task = ?",
+                            [task.name]).fetchall()
+    return {str(i): str(m) for i, m in rows}

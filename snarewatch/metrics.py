@@ -1,0 +1,62 @@
+"""Binary metrics and decision thresholds, weighted or not: shared by the labeler and students."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def binary_metrics(y_true: Sequence[bool], positive: Sequence[bool],
+                   weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Precision, recall and F1 of boolean predictions against boolean truth.
+
+    With `weights` (how many items each row stands for, e.g. a stratified seed set) the counts
+    are weighted, so the figures estimate those of the whole population.
+    """
+    t = np.asarray(y_true, bool)
+    p = np.asarray(positive, bool)
+    w = np.ones(len(t)) if weights is None else np.asarray(weights, float)
+    tp = float(w[t & p].sum())
+    fp = float(w[~t & p].sum())
+    fn = float(w[t & ~p].sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "support": int(t.sum())}
+
+
+def choose_threshold(
+    y_true: Sequence[bool], score: Sequence[float], *, target: str = "f1",
+    min_precision: float | None = None, weights: Sequence[float] | None = None,
+) -> tuple[float, dict[str, float]]:
+    """The score threshold that maximises F1, or recall subject to a precision floor.
+
+    With `min_precision`, the lowest threshold whose precision reaches the floor (the most recall
+    the user's precision budget allows); if no threshold reaches it, the most precise one.
+    `weights` weigh the rows (see `binary_metrics`). Returns the threshold and the metrics it
+    gives on these rows.
+    """
+    t = np.asarray(y_true, bool)
+    s = np.asarray(score, float)
+    if len(t) == 0 or t.all() or not t.any():
+        return 0.5, binary_metrics(t, s >= 0.5, weights)
+    # Candidate cuts: midpoints between distinct scores, so the choice generalises a little.
+    distinct = np.unique(s)
+    cuts = np.concatenate([[distinct[0] - 1e-9], (distinct[:-1] + distinct[1:]) / 2]) if len(
+        distinct) > 1 else distinct
+    best: tuple[float, float, dict[str, float]] | None = None
+    fallback: tuple[float, float, dict[str, float]] | None = None
+    for cut in cuts:
+        m = binary_metrics(t, s >= cut, weights)
+        if min_precision is not None or target == "precision":
+            floor = 0.9 if min_precision is None else min_precision
+            if m["precision"] >= floor and (best is None or m["recall"] > best[1]):
+                best = (float(cut), m["recall"], m)
+            if fallback is None or m["precision"] > fallback[1]:
+                fallback = (float(cut), m["precision"], m)
+        elif best is None or m["f1"] > best[1]:
+            best = (float(cut), m["f1"], m)
+    chosen = best or fallback
+    assert chosen is not None
+    return float(np.clip(chosen[0], 0.0, 1.0)), chosen[2]

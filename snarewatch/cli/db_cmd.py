@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, print_rows, settings
+from snarewatch.cli._common import OutputFormat, console, esc, print_rows, settings
 
 
 def register(app: typer.Typer) -> None:
@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
             + (f"; skipped {report.skipped} already loaded" if report.skipped else "")
         )
         for batch, reason in report.failed.items():
-            console.print(f"[red]failed[/red] {batch}: {reason} (moved to landing/_failed)")
+            console.print(f"[red]failed[/red] {esc(batch)}: {esc(reason)} (moved to landing/_failed)")
 
     @group.command("migrate")
     def migrate_cmd() -> None:

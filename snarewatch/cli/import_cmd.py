@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from snarewatch.cli._common import console, print_rows, settings
+from snarewatch.cli._common import console, esc, print_rows, settings
 
 EXAMPLES = """\
 Examples:
@@ -39,7 +39,7 @@ def _import(kind: str, path: Path, maps: list[str], id_column: str | None, site:
                        started_at=started, finished_at=utcnow(), status="done",
                        params={"file": str(path), "site": site}, stats=stats)])
     load = load_pending(s.db_path, s.landing_dir)
-    console.print(f"{path}: {report.rows} rows read, {report.imported} {kind} imported, "
+    console.print(f"{esc(path)}: {report.rows} rows read, {report.imported} {kind} imported, "
                   f"{len(report.bad)} bad rows; store now loaded ({load.rows} rows written).")
     if report.bad:
         print_rows([{"line": b.line, "reason": b.reason} for b in report.bad[:show_bad]],

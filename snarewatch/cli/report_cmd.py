@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, err_console, print_rows, settings
+from snarewatch.cli._common import OutputFormat, console, err_console, esc, print_rows, settings
 
 EXAMPLES = """\
 Examples:
@@ -63,5 +63,5 @@ def register(app: typer.Typer) -> None:
         if result.empty:
             console.print("[yellow]the store is empty:[/yellow] the report says what to run "
                           "first (try `snarewatch demo`).")
-        console.print(f"wrote {result.path} ({result.bytes / 1024:.0f} KiB; sections: "
+        console.print(f"wrote {esc(result.path)} ({result.bytes / 1024:.0f} KiB; sections: "
                       f"{summary['sections']})")

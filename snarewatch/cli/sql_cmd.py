@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, print_rows, settings
+from snarewatch.cli._common import OutputFormat, console, esc, print_rows, settings
 
 EXAMPLES = """\
 Examples:
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
             from snarewatch.store.query import export_table
 
             export_table(result, out, fmt.value if fmt is not SqlFormat.table else _guess(out))
-            console.print(f"wrote {result.num_rows} rows to {out}")
+            console.print(f"wrote {result.num_rows} rows to {esc(out)}")
             return
         if fmt is SqlFormat.parquet:
             raise typer.BadParameter("--format parquet needs --out FILE")
@@ -93,4 +93,4 @@ def _interactive(db_path: Path) -> None:
         try:
             print_rows(run_query(db_path, statement).to_pylist()[:200])
         except SnarewatchError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            console.print(f"[red]error:[/red] {esc(exc)}")

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, print_rows, progress, settings
+from snarewatch.cli._common import OutputFormat, console, esc, print_rows, progress, settings
 
 TRAIN_EXAMPLES = """\
 Examples:
@@ -130,9 +130,9 @@ def register(app: typer.Typer) -> None:
                          "cv": result.cv}], fmt)
             return
         print_rows(rows, fmt, title=f"{spec.name}: out-of-fold metrics on {result.n_labels} labels")
-        console.print(f"saved [bold]{result.model.model_id}[/bold] (threshold "
+        console.print(f"saved [bold]{esc(result.model.model_id)}[/bold] (threshold "
                       f"{result.threshold:.3f}{', promoted' if result.promoted else ''})")
-        console.print(f"why: {result.reason}")
+        console.print(f"why: {esc(result.reason)}")
 
     @app.command("classify", epilog=CLASSIFY_EXAMPLES)
     def classify(
@@ -161,7 +161,7 @@ def register(app: typer.Typer) -> None:
         row["items_per_s"] = round(summary.items_per_s)
         print_rows([row], fmt)
         for error in summary.errors[:10]:
-            console.print(f"[red]failed[/red] {error}")
+            console.print(f"[red]failed[/red] {esc(error)}")
 
     models = typer.Typer(help="List, inspect and promote trained students.", no_args_is_help=True)
     app.add_typer(models, name="models")
@@ -294,4 +294,4 @@ def _print_report(report: Any) -> None:
         console.print(f"[yellow]{report.skipped['no_text']} gold rows skipped: unknown item_id "
                       "and no text[/yellow]")
     if report.pr_curve:
-        console.print(f"precision-recall curve: {report.pr_curve}")
+        console.print(f"precision-recall curve: {esc(report.pr_curve)}")

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, print_rows, settings
+from snarewatch.cli._common import OutputFormat, console, esc, print_rows, settings
 
 WORKER_EXAMPLES = """\
 Examples:
@@ -230,11 +230,11 @@ def _section(rows: list[dict[str, Any]], fmt: OutputFormat, title: str) -> None:
     if rows:
         print_rows(rows, fmt, title=title)
     elif fmt is OutputFormat.table:
-        console.print(f"[bold]{title}[/bold]: none", highlight=False)
+        console.print(f"[bold]{esc(title)}[/bold]: none", highlight=False)
 
 
 def _print_status(snap: Any, fmt: OutputFormat) -> None:
-    console.print(f"[bold]broker[/bold] {snap.broker}", highlight=False)
+    console.print(f"[bold]broker[/bold] {esc(snap.broker)}", highlight=False)
     print_rows([{"queue": q, "waiting": "?" if n is None else n} for q, n in snap.queues.items()],
                fmt, title="queues")
     _section([{**e, "started_at": _when(e["started_at"])} for e in snap.in_flight], fmt,
@@ -251,7 +251,7 @@ def _print_status(snap: Any, fmt: OutputFormat) -> None:
     _section([{**f, "latest": _when(f["latest"])} for f in snap.findings], fmt,
              f"new findings since {snap.since:%Y-%m-%d %H:%M} UTC")
     for problem in snap.problems:
-        console.print(f"[yellow]warning:[/yellow] {problem}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {esc(problem)}", highlight=False)
 
 
 def _when(value: Any) -> str:

@@ -1,0 +1,60 @@
+"""`snarewatch eval` with gold labels the task does not have fails loudly and stores nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import land
+
+from snarewatch.config import Settings
+from snarewatch.schema import Ad, Label, stable_id
+
+WILD = ["Carved ivory bangle", "Pangolin scales, dried", "Rhino horn cup", "Tiger skin rug",
+        "Live slow loris for sale", "Shark fin bundle", "Tortoiseshell comb", "Bear bile capsules",
+        "Elephant tusk carving", "Hawksbill turtle shell"]
+PLAIN = ["Garden chair", "Used phone charger", "Wooden desk lamp", "Kids bicycle", "Faux fur coat",
+         "Tiger brand spanner set", "Cotton t-shirt", "Coffee table", "Laptop bag", "Wool scarf"]
+
+
+@pytest.fixture
+def trained(tmp_path: Path) -> Settings:
+    """A store with a promoted tfidf wildlife student trained on 20 human labels."""
+    from classifiers.train import train_task
+
+    settings = Settings(data_dir=tmp_path / "data")
+    ads, labels = [], []
+    for i, (title, value) in enumerate([(t, "wildlife_product") for t in WILD]
+                                       + [(t, "not_wildlife") for t in PLAIN]):
+        ads.append(Ad(ad_id=f"ad{i}", site="test", source="import", title=title))
+        labels.append(Label(label_id=stable_id("gold", i), task="wildlife", item_id=f"ad{i}",
+                            item_kind="ad", value=value, source="human:test"))
+    land(settings, ads)
+    land(settings, labels)
+    train_task(settings, "wildlife", student="tfidf", folds=2)
+    land(settings, [])
+    return settings
+
+
+def _evals(settings: Settings) -> list[Path]:
+    return sorted(settings.data_dir.glob("eval-*"))
+
+
+def test_gold_labels_outside_the_task_are_an_error(trained, cli, tmp_path: Path):
+    (tmp_path / "gold.csv").write_text(
+        "text,label\nIvory chopsticks,wildlife\nPlastic chair,not_wildlife\n"
+        "Leopard skin,wildlife\n", encoding="utf-8")
+    out = cli("eval", "wildlife", "--gold", "gold.csv")
+    assert out.returncode == 1, out.stdout
+    (line,) = out.stderr.strip().splitlines()
+    assert "'wildlife'" in line and "wildlife_product" in line and "not_wildlife" in line
+    assert _evals(trained) == []  # nothing stored as the latest evaluation
+
+
+def test_gold_labels_of_the_task_are_scored_and_stored(trained, cli, tmp_path: Path):
+    (tmp_path / "gold.csv").write_text(
+        "text,label\nIvory chopsticks,wildlife_product\nPlastic chair,not_wildlife\n",
+        encoding="utf-8")
+    out = cli("eval", "wildlife", "--gold", "gold.csv")
+    assert out.returncode == 0, out.stderr
+    assert any(p.suffix == ".json" for p in _evals(trained))

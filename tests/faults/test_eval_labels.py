@@ -5,34 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import land
+from faultkit import train_wildlife
 
 from snarewatch.config import Settings
-from snarewatch.schema import Ad, Label, stable_id
-
-WILD = ["Carved ivory bangle", "Pangolin scales, dried", "Rhino horn cup", "Tiger skin rug",
-        "Live slow loris for sale", "Shark fin bundle", "Tortoiseshell comb", "Bear bile capsules",
-        "Elephant tusk carving", "Hawksbill turtle shell"]
-PLAIN = ["Garden chair", "Used phone charger", "Wooden desk lamp", "Kids bicycle", "Faux fur coat",
-         "Tiger brand spanner set", "Cotton t-shirt", "Coffee table", "Laptop bag", "Wool scarf"]
 
 
 @pytest.fixture
 def trained(tmp_path: Path) -> Settings:
     """A store with a promoted tfidf wildlife student trained on 20 human labels."""
-    from classifiers.train import train_task
-
     settings = Settings(data_dir=tmp_path / "data")
-    ads, labels = [], []
-    for i, (title, value) in enumerate([(t, "wildlife_product") for t in WILD]
-                                       + [(t, "not_wildlife") for t in PLAIN]):
-        ads.append(Ad(ad_id=f"ad{i}", site="test", source="import", title=title))
-        labels.append(Label(label_id=stable_id("gold", i), task="wildlife", item_id=f"ad{i}",
-                            item_kind="ad", value=value, source="human:test"))
-    land(settings, ads)
-    land(settings, labels)
-    train_task(settings, "wildlife", student="tfidf", folds=2)
-    land(settings, [])
+    train_wildlife(settings)
     return settings
 
 

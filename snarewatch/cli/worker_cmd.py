@@ -69,6 +69,33 @@ def _celery_argv(command: str, queues: list[str], concurrency: int | None, logle
     return argv
 
 
+def _run_loader(celery_app: Any, s: Any, loglevel: str, lock_wait: float) -> None:
+    """The single-process loader worker: under the data dir's loader lock, tied to its parent
+    worker when it has one, with pool processes that die with it."""
+    import signal
+
+    from celery.signals import worker_process_init
+
+    from snarewatch.worker_loader import PARENT_ENV, LoaderLock, die_with_parent
+    from snarewatch.worker_runs import worker_dir
+
+    lock = LoaderLock(worker_dir(s)).acquire(wait_s=lock_wait)
+    parent = os.environ.pop(PARENT_ENV, "")
+    if parent.isdigit():
+        die_with_parent(int(parent))
+
+    def pool_process_init(**_: Any) -> None:
+        # Loads are transactions per batch: a pool process killed mid-batch leaves nothing half
+        # done, and must not go on loading (holding the lock) after its worker is gone.
+        die_with_parent(os.getppid(), signal.SIGKILL)
+
+    worker_process_init.connect(pool_process_init, weak=False)
+    try:
+        celery_app.worker_main(_celery_argv("worker", ["load"], 1, loglevel))
+    finally:
+        lock.release()
+
+
 def register(app: typer.Typer) -> None:
     """Add `worker`, `beat`, `status` and the `schedule` group."""
 
@@ -86,11 +113,15 @@ def register(app: typer.Typer) -> None:
             2048, "--max-memory-mb", min=0,
             help="Recycle a pool process above this resident memory (0: never)."),
         loglevel: str = typer.Option("info", "--loglevel", "-l", help="Celery log level."),
+        lock_wait: float = typer.Option(
+            5.0, "--lock-wait", min=0, hidden=True,
+            help="Seconds a loader waits for another loader on the data dir to exit."),
     ) -> None:
         """Run a worker that consumes crawl, ml and/or load tasks until stopped (Ctrl-C).
 
         The loader (`load` queue) must run in exactly one process of the deployment: asked for
-        together with other queues it is started as its own single-process worker beside them.
+        together with other queues it is started as its own single-process worker beside them,
+        and dies with it. A loader refuses to start while another one runs on the data dir.
         """
         from snarewatch.worker import create_app
 
@@ -100,12 +131,16 @@ def register(app: typer.Typer) -> None:
         celery_app = create_app(s, max_tasks_per_child=max_tasks_per_child,
                                 max_memory_mb=max_memory_mb or None)
         if not others:
-            celery_app.worker_main(_celery_argv("worker", ["load"], 1, loglevel))
+            _run_loader(celery_app, s, loglevel, lock_wait)
             return
         loader: subprocess.Popen[bytes] | None = None
         if "load" in wanted:
+            from snarewatch.worker_loader import PARENT_ENV
+
+            # A killed predecessor's loader may still be finishing a batch: wait for it longer.
             loader = subprocess.Popen([sys.executable, "-m", "snarewatch", "worker", "-Q", "load",
-                                       "--loglevel", loglevel])
+                                       "--loglevel", loglevel, "--lock-wait", "60"],
+                                      env={**os.environ, PARENT_ENV: str(os.getpid())})
         try:
             celery_app.worker_main(_celery_argv("worker", others, concurrency, loglevel))
         finally:

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,7 @@ def settings() -> Settings:
     return _settings
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How listing commands print rows."""
 
     table = "table"
@@ -177,7 +177,8 @@ def run_app(app: typer.Typer | Callable[..., Any], args: Sequence[str] | None = 
     """Run a Typer app on `args` (default: the command line), mapping SnarewatchError to a
     one-line message and exit status 1."""
     try:
-        # Non-standalone click returns the command's value, or 1 after an Abort (Ctrl-C at a prompt).
+        # Non-standalone click returns the command's value, or 1 after an Abort (Ctrl-C at a
+        # prompt).
         rc = app(args=args, standalone_mode=False)  # type: ignore[call-arg]
     except SnarewatchError as exc:
         # The message as it is, on one line: it may quote a regex, a path or crawled text.

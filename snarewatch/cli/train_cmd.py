@@ -1,10 +1,10 @@
-"""`snarewatch train | classify | models | eval | loop`: students from labels, flags for everything."""
+"""`snarewatch train | classify | models | eval | loop`: students from labels, flags for all."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +15,13 @@ from snarewatch.cli._common import OutputFormat, console, esc, print_rows, progr
 TRAIN_EXAMPLES = """\
 Examples:
 
-  snarewatch train wildlife                        # auto: cross-validates tfidf, embed, hybrid; says why
+  snarewatch train wildlife                        # auto: cross-validates the students; says why
   snarewatch train deceptive-ui --student embed
   snarewatch train wildlife --min-precision 0.9    # threshold for >= 90% precision, most recall
   snarewatch train deceptive-ui --student finetune # MiniLM fine-tuned on the CPU (minutes)
 
-The first model of a task is promoted automatically; later ones wait for `snarewatch models promote`.
+The first model of a task is promoted automatically; later ones wait for
+`snarewatch models promote`.
 """
 
 CLASSIFY_EXAMPLES = """\
@@ -31,7 +32,8 @@ Examples:
   snarewatch classify wildlife --model wildlife-tfidf-20261126  # a unique id prefix is enough
 
 Re-running is cheap: items this model already scored are skipped. Then:
-  snarewatch sql "select site, label, score, text from findings where task = 'wildlife' order by score desc"
+  snarewatch sql "select site, label, score, text from findings
+                  where task = 'wildlife' order by score desc"
 """
 
 MODELS_EXAMPLES = """\
@@ -56,14 +58,17 @@ LOOP_EXAMPLES = """\
 Examples:
 
   snarewatch loop wildlife --rounds 5 --per-round 100
+  snarewatch loop wildlife --rounds 5 --per-round 50 --gold gold.csv   # and a budget curve
   snarewatch loop deceptive-ui --rounds 4 --per-round 50 --backend fake:not_dark_pattern
 
 Round 1 samples for diversity; later rounds alternate uncertainty (what the student is least sure
-of) and diversity. Stops early when cross-validated F1 gains less than --min-gain.
+of) and diversity. Stops early when cross-validated F1 gains less than --min-gain. With --gold,
+each round's student is scored on the gold file and the points go to budget_curve.json in the
+data dir, which `snarewatch report` draws.
 """
 
 
-class StudentChoice(str, Enum):
+class StudentChoice(StrEnum):
     """Students `train` can fit."""
 
     auto = "auto"
@@ -95,13 +100,15 @@ def register(app: typer.Typer) -> None:
     def train(
         task: str = typer.Argument(..., help="Task name (see `snarewatch tasks`) or a .toml spec."),
         student: StudentChoice = typer.Option(StudentChoice.auto, "--student", "-s",
-                                              help="auto picks tfidf, embed or hybrid by cross-validation."),
+                                              help="auto picks tfidf, embed or hybrid by "
+                                                   "cross-validation."),
         min_precision: float = typer.Option(None, "--min-precision", min=0.0, max=1.0,
                                             help="Set the threshold for this precision floor "
                                                  "(most recall above it) instead of best F1."),
         folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds."),
         seed: int = typer.Option(0, "--seed", help="Seed of folds and students."),
-        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
+                                         help="Output format."),
     ) -> None:
         """Train a student on the task's current labels (human over LLM) and save it with a card.
 
@@ -139,7 +146,8 @@ def register(app: typer.Typer) -> None:
         task: str = typer.Argument(..., help="Task name or .toml spec."),
         model: str = typer.Option(None, "--model", "-m", help="Model id (default: promoted)."),
         since: datetime = typer.Option(None, "--since", help="Only items captured since (ISO)."),
-        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
+                                         help="Output format."),
     ) -> None:
         """Classify every item of the task's kind; positives appear in the `findings` view."""
         from dataclasses import asdict
@@ -169,7 +177,8 @@ def register(app: typer.Typer) -> None:
     @models.command("list", epilog=MODELS_EXAMPLES)
     def models_list(
         task: str = typer.Option(None, "--task", "-t", help="Only this task's models."),
-        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
+                                         help="Output format."),
     ) -> None:
         """Trained models, newest first, with their CV metrics and whether they are promoted."""
         from classifiers.registry import list_models, promoted_ids
@@ -179,15 +188,19 @@ def register(app: typer.Typer) -> None:
         print_rows([_model_row(m, promoted) for m in list_models(s, task)], fmt, title="models")
 
     @models.command("show", epilog=MODELS_EXAMPLES)
-    def models_show(model_id: str = typer.Argument(..., help="Model id or a unique prefix.")) -> None:
-        """Print a model's card (JSON): labels, sources, CV metrics, threshold, why it was chosen."""
+    def models_show(
+        model_id: str = typer.Argument(..., help="Model id or a unique prefix."),
+    ) -> None:
+        """Print a model's card (JSON): labels, sources, CV metrics, threshold, why chosen."""
         from classifiers.registry import get_model
 
         info = get_model(settings(), model_id)
         console.print_json(json.dumps({"path": info.path, **info.card}, default=str))
 
     @models.command("promote", epilog=MODELS_EXAMPLES)
-    def models_promote(model_id: str = typer.Argument(..., help="Model id or a unique prefix.")) -> None:
+    def models_promote(
+        model_id: str = typer.Argument(..., help="Model id or a unique prefix."),
+    ) -> None:
         """Make a model the one `classify` and the API use for its task."""
         from classifiers.registry import promote
         from snarewatch.store import load_pending
@@ -205,9 +218,10 @@ def register(app: typer.Typer) -> None:
         model: str = typer.Option(None, "--model", "-m", help="Model id (default: promoted)."),
         pr_curve: Path = typer.Option(None, "--pr-curve", help="PNG of the precision-recall curve "
                                       "(default: eval-<model>.png in the data dir)."),
-        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="Output format."),
+        fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f",
+                                         help="Output format."),
     ) -> None:
-        """Precision, recall, F1 per class and macro, and the confusion matrix, student vs teacher."""
+        """Precision, recall, F1 per class and macro, the confusion matrix; student vs teacher."""
         from classifiers.evaluate import evaluate
         from classifiers.registry import ModelNotFoundError, get_model, load_model, promoted_model
 
@@ -231,19 +245,27 @@ def register(app: typer.Typer) -> None:
         per_round: int = typer.Option(100, "--per-round", "-n", min=1, help="Labels per round."),
         student: StudentChoice = typer.Option(StudentChoice.tfidf, "--student", "-s",
                                               help="Student trained each round."),
-        backend: str = typer.Option(None, "--backend", "-b", help="LLM backend (default: settings)."),
+        backend: str = typer.Option(None, "--backend", "-b",
+                                    help="LLM backend (default: settings)."),
         min_gain: float = typer.Option(0.005, "--min-gain", help="Stop when CV F1 gains less."),
         seed: int = typer.Option(0, "--seed", help="Sampling and training seed."),
+        gold: Path = typer.Option(None, "--gold", "-g", exists=True, dir_okay=False,
+                                  help="Gold file: score each round's student on it and write "
+                                       "the budget curve (budget_curve.json in the data dir)."),
     ) -> None:
         """Active learning: label what the student is unsure of, retrain, repeat."""
         from classifiers.active import RoundReport, active_loop
+        from classifiers.budget import BudgetCurve
         from labeler.embed import embed_texts
         from labeler.llm import make_backend
         from labeler.run import label_items
         from labeler.sampling import select
+        from snarewatch.report.evaluations import BUDGET_CURVE_FILE
 
         s = settings()
         spec = _load_task(task)
+        curve = (BudgetCurve(s.data_dir / BUDGET_CURVE_FILE, spec.name, gold)
+                 if gold is not None else None)
         llm = make_backend(s, backend)
 
         def label(item_ids: list[str]) -> Any:
@@ -256,8 +278,11 @@ def register(app: typer.Typer) -> None:
 
         def show(r: RoundReport) -> None:
             f1 = "-" if r.cv_f1 is None else f"{r.cv_f1:.3f}"
+            on_gold = ""
+            if curve is not None and r.model_id is not None:
+                on_gold = f", gold F1 {curve.add(s, r.model_id, r.labels):.3f}"
             console.print(f"round {r.round + 1}: {r.method:<11} +{r.chosen} labels "
-                          f"(total {r.labels}), CV F1 {f1}")
+                          f"(total {r.labels}), CV F1 {f1}{on_gold}")
 
         summary = active_loop(s, spec, rounds=rounds, per_round=per_round, label_fn=label,
                               embed_fn=lambda texts, ids: embed_texts(texts, cache_dir=s.cache_dir,
@@ -266,7 +291,10 @@ def register(app: typer.Typer) -> None:
                               min_gain=min_gain, on_round=show)
         console.print(f"stopped: {summary.stopped}")
         if summary.final is not None:
-            console.print(f"final model {summary.final.model.model_id} (promoted)")
+            console.print(f"final model {esc(summary.final.model.model_id)} (promoted)")
+        if curve is not None:
+            console.print(f"budget curve: {esc(curve.path)} ({len(curve.points)} points; "
+                          "`snarewatch report` draws it)")
 
 
 def _print_report(report: Any) -> None:

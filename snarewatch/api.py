@@ -226,6 +226,7 @@ def create_app(
                 model_id=model.model_id,
                 negative_label=model.negative_label,
                 item_kind=model.item_kind,
+                threshold=model.threshold,
                 classified=len(targets),
             )
             if targets:
@@ -331,8 +332,8 @@ def _flags(model: TaskModel, targets: list[PageElement], url: str) -> list[Flag]
     predictions = model.predict_cached([e.text for e in targets])
     out = []
     for element, (label, score, positive) in zip(targets, predictions, strict=True):
-        if not positive:
-            continue
+        if not positive or score < model.threshold:
+            continue  # a score under the threshold is not a flag, whatever the student said
         out.append(
             Flag(
                 element=element.id,
@@ -343,7 +344,7 @@ def _flags(model: TaskModel, targets: list[PageElement], url: str) -> list[Flag]
                 score=round(score, 4),
                 threshold=model.threshold,
                 model_id=model.model_id,
-                why=describe(model, label, score),
+                why=describe(model, label),
             )
         )
     return out

@@ -74,7 +74,7 @@ class Flag(BaseModel):
     score: float
     threshold: float
     model_id: str
-    why: str
+    why: str = Field(description="Why, in the user's words (the label's definition).")
 
 
 class TaskState(BaseModel):
@@ -83,6 +83,7 @@ class TaskState(BaseModel):
     model_id: str | None
     negative_label: str | None
     item_kind: Literal["ui_element", "ad"]
+    threshold: float | None = Field(None, description="Scores at or above it are flags.")
     classified: int = 0
 
 

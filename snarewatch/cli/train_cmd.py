@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
         s = settings()
         info = promote(s, model_id)
         load_pending(s.db_path, s.landing_dir)
-        console.print(f"promoted {info.model_id} for task {info.task}")
+        console.print(f"promoted {esc(info.model_id)} for task {esc(info.task)}")
 
     @app.command("eval", epilog=EVAL_EXAMPLES)
     def evaluate_cmd(

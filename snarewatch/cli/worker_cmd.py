@@ -162,7 +162,7 @@ def register(app: typer.Typer) -> None:
         celery_app = create_app(s)
         n = len(s.schedule)
         console.print(f"beat: {n} schedule entr{'y' if n == 1 else 'ies'}, broker "
-                      f"{_broker(s)}", highlight=False)
+                      f"{esc(_broker(s))}", highlight=False)
         celery_app.start(["beat", "--loglevel", loglevel,
                           "-s", celery_app.conf.beat_schedule_filename])
 
@@ -225,7 +225,8 @@ def register(app: typer.Typer) -> None:
         entry = ScheduleEntry(name=name, site=site, task=task, every_minutes=every, cron=cron,
                               options=options)
         add_entry(config_file(), entry)
-        console.print(f"added schedule {name!r} ({entry_action(entry)}) to {config_file()}; "
+        console.print(f"added schedule {esc(repr(name))} ({esc(entry_action(entry))}) to "
+                      f"{esc(config_file())}; "
                       "restart `snarewatch beat` to pick it up")
 
     @schedule.command("remove", epilog=SCHEDULE_EXAMPLES)
@@ -235,7 +236,7 @@ def register(app: typer.Typer) -> None:
         from snarewatch.worker_schedule import remove_entry
 
         remove_entry(config_file(), name)
-        console.print(f"removed schedule {name!r} from {config_file()}")
+        console.print(f"removed schedule {esc(repr(name))} from {esc(config_file())}")
 
     @schedule.command("run", epilog=SCHEDULE_EXAMPLES)
     def schedule_run(
@@ -250,7 +251,7 @@ def register(app: typer.Typer) -> None:
         if not match:
             raise ConfigError(f"no schedule named {name!r} (see `snarewatch schedule list`)")
         sent = fire_entry(create_app(s), match[0])
-        console.print(f"sent {name!r}: {sent}")
+        console.print(f"sent {esc(repr(name))}: {esc(sent)}")
 
     app.add_typer(schedule, name="schedule")
 

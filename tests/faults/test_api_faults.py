@@ -101,3 +101,21 @@ def test_only_loopback_host_names_are_answered(server: Server, host: str, ok: bo
 def test_the_server_log_keeps_what_the_client_is_not_told(server: Server, tmp_path: Path):
     log = (server.data_dir.parent / f"serve-{server.port}.log").read_text(errors="replace")
     assert "store" in log.lower()  # the 503 above was logged with its cause
+
+
+def test_other_origins_and_oversized_bodies_are_refused(server: Server):
+    with server.client() as c:
+        page = c.get("/v1/health", headers={"Origin": "http://evil.test"})
+        assert page.status_code == 403 and "access-control-allow-origin" not in page.headers
+        big = {"url": "http://shop.test/", "elements": [{"id": "e", "text": "x" * 2000}] * 1000}
+        assert c.post("/v1/classify", json=big).status_code == 413
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: the limit counts the bytes
+            yield b'{"url": "http://shop.test/", "elements": ['
+            for _ in range(3000):
+                yield b'{"id": "e", "text": "' + b"x" * 1000 + b'"},'
+            yield b'{"id": "e", "text": "x"}]}'
+
+        resp = c.post("/v1/classify", content=chunks(),
+                      headers={"Content-Type": "application/json"})
+        assert resp.status_code == 413

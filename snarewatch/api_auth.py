@@ -102,15 +102,16 @@ LOOPBACK_NAMES = frozenset({"localhost"})
 def host_name(header: str) -> str | None:
     """The name in a Host header, lower-cased, without port or IPv6 brackets; None if malformed."""
     value = header.strip().lower()
-    if value.startswith("["):
-        name, sep, rest = value[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else rest
+    if value.startswith("["):  # [::1]:8765
+        name, closed, rest = value[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:]
     elif value.count(":") == 1:
         name, _, port = value.partition(":")
-        sep = "]"
-    else:
-        name, port, sep = value, "", "]"
-    if not name or not sep or (port and not port.isdigit()):
+    else:  # a name without a port, or an IPv6 address without brackets
+        name, port = value, ""
+    if not name or (port and not port.isdigit()):
         return None
     return name.rstrip(".")
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from snarewatch.cli._common import OutputFormat, console, esc, print_rows, settings
+
+if TYPE_CHECKING:
+    from snarewatch.config import Settings
 
 WORKER_EXAMPLES = """\
 Examples:
@@ -69,7 +72,7 @@ def _celery_argv(command: str, queues: list[str], concurrency: int | None, logle
     return argv
 
 
-def _run_loader(celery_app: Any, s: Any, loglevel: str, lock_wait: float) -> None:
+def _run_loader(celery_app: Any, s: Settings, loglevel: str, lock_wait: float) -> None:
     """The single-process loader worker: under the data dir's loader lock, tied to its parent
     worker when it has one, with pool processes that die with it."""
     import signal

@@ -64,6 +64,28 @@ def read_gold(path: Path) -> list[dict[str, str]]:
     return [{k: "" if v is None else str(v) for k, v in r.items()} for r in rows]
 
 
+def task_labels(task: str, clf: BaseStudent) -> list[str]:
+    """The labels gold rows may use: the task spec's, plus any the model was trained on."""
+    from classifiers.train import resolve_task
+
+    try:
+        names = list(resolve_task(task).label_names)
+    except SnarewatchError as exc:
+        log.info("no task spec for %s (%s): checking gold labels against the model's", task, exc)
+        names = []
+    return names + [c for c in clf.classes_ if c not in names]
+
+
+def check_gold_labels(gold: list[dict[str, str]], task: str, known: list[str]) -> None:
+    """GoldFileError naming the gold labels that are not the task's: metrics on them would all be
+    0.0, reported and stored as if the model had failed."""
+    unknown = sorted({r["label"] for r in gold} - set(known))
+    if unknown:
+        raise GoldFileError(
+            f"gold labels not in task {task!r}: {', '.join(repr(u) for u in unknown)}; "
+            f"the task's labels are {', '.join(known)} (rename them in the gold file)")
+
+
 def _metrics(clf_positive: tuple[str, ...], truth: list[str], pred: list[str],
              score: list[float] | None, classes: list[str]) -> dict[str, Any]:
     report = classification_report(truth, pred, classes)
@@ -78,8 +100,12 @@ def evaluate(
     settings: Settings, task: str, clf: BaseStudent, model_id: str, gold_path: Path,
     *, pr_png: Path | None = None,
 ) -> EvalReport:
-    """Score the student on gold rows and, on rows it labelled, the teacher (current labels)."""
+    """Score the student on gold rows and, on rows it labelled, the teacher (current labels).
+
+    Raises GoldFileError, before scoring or storing anything, if a gold label is not the task's.
+    """
     gold = read_gold(gold_path)
+    check_gold_labels(gold, task, task_labels(task, clf))
     texts: dict[int, str] = {}
     missing = 0
     ids = [r.get("item_id", "") for r in gold if r.get("item_id")]

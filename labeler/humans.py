@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from snarewatch.csvsafe import write_csv
 from snarewatch.errors import ConfigError
 from snarewatch.schema import Label, stable_id, utcnow
 from snarewatch.store import Landing, connect_readonly
@@ -69,10 +70,7 @@ def write_export(rows: list[dict[str, Any]], path: Path) -> None:
             for row in rows:
                 fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         return
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(EXPORT_COLUMNS), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(path, EXPORT_COLUMNS, rows)
 
 
 def read_table(path: Path) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from demo_training import TEST_DECEPTIVE_PAGES, TRAIN_SHOP_PAGES  # noqa: E402

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import FastAPI, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.requests import Request
 
@@ -128,13 +129,17 @@ def create_app(
     token: str | None = None,
     models: ModelSource | None = None,
     allowed_origins: Iterable[str] = (EXTENSION_ORIGIN,),
+    allowed_hosts: Iterable[str] = (),
     load_feedback: bool = True,
     rate_per_s: float = 50.0,
     burst: int = 200,
     max_body_bytes: int = 2_000_000,
     cache_size: int = 50_000,
 ) -> Any:
-    """The ASGI application: FastAPI routes behind the token/CORS/size/rate guard."""
+    """The ASGI application: FastAPI routes behind the host/token/CORS/size/rate guard.
+
+    `allowed_hosts` are Host names answered besides localhost and loopback addresses.
+    """
     token = token or load_or_create_token(settings.data_dir)
     source: ModelSource = models or PromotedModels(settings, cache_size=cache_size)
     loader = FeedbackLoader(settings) if load_feedback else None
@@ -155,7 +160,15 @@ def create_app(
 
     @app.exception_handler(StoreError)
     async def _store_busy(request: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse({"detail": f"store unavailable: {exc}"}, status_code=503)
+        # The cause names files, the interpreter and process ids: the log keeps it, the client
+        # (any program that has the token) only learns to retry.
+        log.warning("store unavailable for %s: %s", request.url.path, exc)
+        return JSONResponse({"detail": STORE_BUSY}, status_code=503,
+                            headers={"Retry-After": str(STORE_RETRY_AFTER_S)})
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": validation_message(exc.errors())}, status_code=422)
 
     @app.get("/v1/health", response_model=Health, tags=["meta"])
     def health() -> Health:
@@ -213,6 +226,7 @@ def create_app(
                 model_id=model.model_id,
                 negative_label=model.negative_label,
                 item_kind=model.item_kind,
+                threshold=model.threshold,
                 classified=len(targets),
             )
             if targets:
@@ -223,10 +237,16 @@ def create_app(
 
     @app.post("/v1/feedback", response_model=FeedbackResponse, tags=["feedback"])
     def feedback(body: FeedbackRequest) -> FeedbackResponse:
-        """Store a user's verdict as a human label (source `human:extension`), then load it."""
+        """Store a user's verdict as a human label (source `human:extension`), then load it.
+
+        Only a flag the server could have shown is accepted: a task with a promoted model, its
+        item kind, one of its labels (422 otherwise).
+        """
+        current = source.models()
+        model = current.get(body.task)
+        check_feedback(body, model, sorted(current))
         value = body.label
         if body.verdict == "wrong":
-            model = source.models().get(body.task)
             negative = model.negative_label if model is not None else None
             if negative is None:
                 raise HTTPException(
@@ -266,11 +286,41 @@ def create_app(
         GuardConfig(
             token=token,
             allowed_origins=frozenset(allowed_origins),
+            allowed_hosts=frozenset(allowed_hosts),
             max_body_bytes=max_body_bytes,
             rate_per_s=rate_per_s,
             burst=burst,
         ),
     )
+
+
+STORE_BUSY = "the snarewatch store is busy or unreadable; try again in a moment"
+"""What a client learns of a store error (the server log has the cause)."""
+STORE_RETRY_AFTER_S = 2
+
+
+def validation_message(errors: Iterable[Any]) -> str:
+    """One readable line from request validation errors: `field: problem; ...` (no echoed input)."""
+    parts = []
+    for err in errors:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {str(err.get('msg', 'invalid')).removeprefix('Value error, ')}")
+    return "; ".join(parts) or "invalid request"
+
+
+def check_feedback(body: FeedbackRequest, model: TaskModel | None, tasks: list[str]) -> None:
+    """HTTPException 422 unless the feedback names a served task, its item kind and its label."""
+    if model is None:
+        known = ", ".join(tasks) or "none yet (promote a model first)"
+        raise HTTPException(422, f"task: unknown task {body.task!r}; feedback is taken for "
+                                 f"tasks with a promoted model: {known}")
+    if body.item_kind != model.item_kind:
+        raise HTTPException(422, f"item_kind: task {body.task!r} labels {model.item_kind!r} "
+                                 f"items, not {body.item_kind!r}")
+    labels = list(dict.fromkeys([*model.classes, *model.definitions]))
+    if body.label not in labels:
+        raise HTTPException(422, f"label: {body.label!r} is not a label of task {body.task!r} "
+                                 f"({', '.join(labels)})")
 
 
 def _rows(cursor: Any) -> list[dict[str, Any]]:
@@ -282,8 +332,8 @@ def _flags(model: TaskModel, targets: list[PageElement], url: str) -> list[Flag]
     predictions = model.predict_cached([e.text for e in targets])
     out = []
     for element, (label, score, positive) in zip(targets, predictions, strict=True):
-        if not positive:
-            continue
+        if not positive or score < model.threshold:
+            continue  # a score under the threshold is not a flag, whatever the student said
         out.append(
             Flag(
                 element=element.id,
@@ -294,7 +344,7 @@ def _flags(model: TaskModel, targets: list[PageElement], url: str) -> list[Flag]
                 score=round(score, 4),
                 threshold=model.threshold,
                 model_id=model.model_id,
-                why=describe(model, label, score),
+                why=describe(model, label),
             )
         )
     return out

@@ -1,12 +1,16 @@
-"""Guards of the local API: the bearer token, the allowed origin, request size and rate limits.
+"""Guards of the local API: the Host name, the allowed origin, the bearer token, request size
+and rate limits.
 
 They run as one plain ASGI middleware in front of FastAPI so a refused request costs almost
-nothing and never reaches a handler (or the database).
+nothing and never reaches a handler (or the database). The token is checked before the rate
+limit: requests without it draw on their own, smaller budget, so a flood of them can never use up
+the budget of the extension that has the token.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import logging
 import os
@@ -91,6 +95,39 @@ class RateLimiter:
             return (1.0 - self._tokens) / self.rate
 
 
+LOOPBACK_NAMES = frozenset({"localhost"})
+"""Host names always answered, besides loopback addresses (127.0.0.0/8, ::1)."""
+
+
+def host_name(header: str) -> str | None:
+    """The name in a Host header, lower-cased, without port or IPv6 brackets; None if malformed."""
+    value = header.strip().lower()
+    if value.startswith("["):  # [::1]:8765
+        name, closed, rest = value[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
+            return None
+        port = rest[1:]
+    elif value.count(":") == 1:
+        name, _, port = value.partition(":")
+    else:  # a name without a port, or an IPv6 address without brackets
+        name, port = value, ""
+    if not name or (port and not port.isdigit()):
+        return None
+    return name.rstrip(".")
+
+
+def is_allowed_host(name: str | None, extra: frozenset[str]) -> bool:
+    """True for localhost, a loopback address, or one of the `extra` names (the configured host)."""
+    if name is None:
+        return False
+    if name in LOOPBACK_NAMES or name in extra:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class GuardConfig:
     """What the guard enforces."""
@@ -101,16 +138,25 @@ class GuardConfig:
     rate_per_s: float = 50.0
     burst: int = 100
     open_paths: frozenset[str] = frozenset()
+    allowed_hosts: frozenset[str] = frozenset()
+    """Host names answered besides localhost and loopback addresses (e.g. the bound host)."""
+    anonymous_rate_per_s: float = 2.0
+    anonymous_burst: int = 20
+    """The budget of requests without a valid token (refused ones and open paths)."""
 
 
 class Guard:
-    """ASGI middleware: CORS for allowed origins only, bearer token, body size and rate limits."""
+    """ASGI middleware: Host name, CORS for allowed origins only, bearer token, body size and
+    rate limits (separate budgets with and without the token)."""
 
     def __init__(self, app: ASGIApp, config: GuardConfig) -> None:
         self.app = app
         self.config = config
         self.limiter = RateLimiter(rate=config.rate_per_s, burst=float(config.burst))
+        self.anonymous = RateLimiter(rate=config.anonymous_rate_per_s,
+                                     burst=float(config.anonymous_burst))
         self._token = config.token.encode("utf-8")
+        self._hosts = frozenset(h.strip().lower().strip("[]") for h in config.allowed_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check one request and pass it on, or answer it with an error."""
@@ -118,6 +164,11 @@ class Guard:
             await self.app(scope, receive, send)
             return
         headers = _headers(scope["headers"])
+        if not is_allowed_host(host_name(headers.get("host", "")), self._hosts):
+            # DNS rebinding: a page on a name the attacker controls, resolved to 127.0.0.1, is
+            # same-origin to itself and sends no Origin header; its Host header gives it away.
+            await _error(send, 421, "this server answers only to localhost", None)
+            return
         origin = headers.get("origin")
         if origin is not None and origin not in self.config.allowed_origins:
             # Browsers send Origin on cross-origin requests: a web page must never reach the API.
@@ -126,11 +177,12 @@ class Guard:
         if scope["method"] == "OPTIONS" and origin is not None:
             await self._preflight(send, origin)
             return
-        wait = self.limiter.allow()
+        authorised = self._authorised(headers)
+        wait = (self.limiter if authorised else self.anonymous).allow()
         if wait > 0:
             await _error(send, 429, "too many requests", origin, [(b"retry-after", _ceil(wait))])
             return
-        if scope["path"] not in self.config.open_paths and not self._authorised(headers):
+        if not authorised and scope["path"] not in self.config.open_paths:
             await _error(
                 send,
                 401,

@@ -212,17 +212,13 @@ class StaticModels:
         return dict(self._models)
 
 
-def describe(model: TaskModel, label: str, score: float) -> str:
-    """A one-line reason shown in the tooltip: the label's definition and the student's score."""
-    pretty = label.replace("_", " ")
+def describe(model: TaskModel, label: str) -> str:
+    """Why an element was flagged, in the user's words: the label's definition from the task spec
+    (cut to 160 characters), else the label's name. How sure the model is travels as `score`."""
     definition = model.definitions.get(label, "")
     if len(definition) > 160:
         definition = definition[:157].rstrip() + "..."
-    reason = f"{definition} " if definition else ""
-    return (
-        f"{reason}({model.student} student of {model.task} scored {score:.2f} for "
-        f"'{pretty}', threshold {model.threshold:.2f})"
-    )
+    return definition or f"Marked as {label.replace('_', ' ')} by the {model.task} model."
 
 
 def jsonable_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -7,12 +7,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 MAX_ELEMENTS = 1000
 MAX_TEXT_CHARS = 2000
 MAX_URL_CHARS = 4096
+ID_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
+"""Item ids: what `stable_id` and importers produce (no spaces, markup or control characters)."""
+
+
+def http_url(value: str) -> str:
+    """`value` if it is an absolute http(s) URL with a host; ValueError otherwise."""
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL with a host")
+    return value.strip()
 
 
 class _Body(BaseModel):
@@ -63,7 +74,7 @@ class Flag(BaseModel):
     score: float
     threshold: float
     model_id: str
-    why: str
+    why: str = Field(description="Why, in the user's words (the label's definition).")
 
 
 class TaskState(BaseModel):
@@ -72,6 +83,7 @@ class TaskState(BaseModel):
     model_id: str | None
     negative_label: str | None
     item_kind: Literal["ui_element", "ad"]
+    threshold: float | None = Field(None, description="Scores at or above it are flags.")
     classified: int = 0
 
 
@@ -110,13 +122,19 @@ class FindingsResponse(BaseModel):
 class FeedbackRequest(_Body):
     """A user's verdict on one flag: `correct` keeps the label, `wrong` records the negative one."""
 
-    task: str = Field(max_length=64)
-    item_id: str = Field(max_length=64)
+    task: str = Field(min_length=1, max_length=64)
+    item_id: str = Field(min_length=1, max_length=64, pattern=ID_PATTERN)
     item_kind: Literal["ui_element", "ad"]
     verdict: Literal["correct", "wrong"]
-    label: str = Field(max_length=128, description="The label the flag showed.")
-    url: str = Field(max_length=MAX_URL_CHARS)
+    label: str = Field(min_length=1, max_length=128, description="The label the flag showed.")
+    url: str = Field(max_length=MAX_URL_CHARS, description="The page, http(s) only.")
     text: str = Field("", max_length=MAX_TEXT_CHARS * 5)
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str) -> str:
+        # A javascript: or data: URL would be stored as an ad's link and shown to analysts.
+        return http_url(value)
 
 
 class FeedbackResponse(BaseModel):

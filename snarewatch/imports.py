@@ -1,19 +1,23 @@
 """Import ads and UI texts users already have (CSV, JSONL, Parquet) into the same pipeline.
 
 Each row is validated on its own: bad rows are reported with their line number and reason and
-the good rows are kept. Ids are derived from the site and the row's id column (or its content),
+the good rows are kept; rows with bytes that are not UTF-8 are kept (with U+FFFD in their place)
+and reported by line. Ids are derived from the site and the row's id column (or its content),
 so importing the same file twice adds nothing.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import ValidationError
 
@@ -29,6 +33,12 @@ ELEMENT_FIELDS = ("text", "tag", "role", "url", "x", "y", "width", "height", "fo
                   "font_weight", "color", "background_color", "input_type", "checked",
                   "in_overlay", "selector", "site")
 _NUMBER = re.compile(r"-?\d[\d.,\s]*")
+
+MAX_FIELD_CHARS = 10 * 1024 * 1024
+"""Longest CSV field read (the csv module stops at 128 KB); a longer one makes its row bad."""
+
+DELIMITERS = (",", "\t", ";", "|")
+"""CSV delimiters recognised from the header line."""
 
 
 @dataclass
@@ -47,6 +57,8 @@ class ImportReport:
     rows: int = 0
     imported: int = 0
     bad: list[BadRow] = field(default_factory=list)
+    undecodable: list[int] = field(default_factory=list)
+    """First lines of the rows kept with bytes that were not UTF-8."""
     records: list[Record] = field(default_factory=list, repr=False)
 
 
@@ -61,32 +73,85 @@ def parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
     return mapping
 
 
-def _rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
-    """Yield (line number, row or the error that made the row unreadable)."""
+def _decoded_lines(fh: BinaryIO, undecodable: set[int]) -> Iterator[str]:
+    """The file's lines as text. A line with bytes that are not UTF-8 is decoded with U+FFFD in
+    their place and its number added to `undecodable`, so the row is kept and reported."""
+    for number, raw in enumerate(fh, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            undecodable.add(number)
+            yield raw.decode("utf-8", errors="replace")
+
+
+def pick_delimiter(path: Path, header: str) -> str:
+    """Tab for .tsv/.tab files; otherwise the candidate found most often in the header line
+    (outside quotes), so a spreadsheet's semicolon or tab export is read right. Comma by default."""
+    if path.suffix.lower() in {".tsv", ".tab"}:
+        return "\t"
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])  # ties go to the earlier, the comma first
+    return best if counts[best] else ","
+
+
+Row = tuple[int, int, dict[str, Any] | Exception]
+"""(first line, last line, the row or the error that made it unreadable)."""
+
+
+def _csv_rows(path: Path, fh: BinaryIO, undecodable: set[int]) -> Iterator[Row]:
+    # The module's default limit (128 KB) is below some real ads; the limit is process-wide.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
+    lines = _decoded_lines(fh, undecodable)
+    first = next(lines, "")
+    reader = csv.reader(itertools.chain([first], lines), delimiter=pick_delimiter(path, first))
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise ImportDataError(f"{path}: unreadable header row: {exc}") from exc
+    if not header:
+        raise ImportDataError(f"{path}: empty CSV (no header row)")
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The reader drops the rest of the line and carries on with the next one.
+            yield start, reader.line_num, ValueError(f"unreadable CSV row: {exc}")
+            continue
+        if not cells:
+            continue  # a blank line
+        if len(cells) > len(header):
+            yield start, reader.line_num, ValueError(
+                f"{len(cells)} fields, header has {len(header)}")
+            continue
+        yield start, reader.line_num, dict(itertools.zip_longest(header, cells[:len(header)]))
+
+
+def _jsonl_rows(fh: BinaryIO, undecodable: set[int]) -> Iterator[Row]:
+    for number, text in enumerate(_decoded_lines(fh, undecodable), start=1):
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield number, number, ValueError(f"invalid JSON: {exc.msg}")
+            continue
+        yield number, number, value if isinstance(value, dict) else ValueError("not a JSON object")
+
+
+def _rows(path: Path, fmt: str, undecodable: set[int]) -> Iterator[Row]:
+    """Every row of the file with its line span, or the error that made it unreadable."""
     if fmt == "csv":
-        with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames:
-                raise ImportDataError(f"{path}: empty CSV (no header row)")
-            line = reader.line_num
-            for row in reader:
-                start, line = line + 1, reader.line_num
-                if None in row:
-                    yield start, ValueError(f"{len(row[None]) + len(reader.fieldnames)} fields, "  # type: ignore[index]
-                                                f"header has {len(reader.fieldnames)}")
-                    continue
-                yield start, dict(row)
+        with path.open("rb") as fh:
+            yield from _csv_rows(path, fh, undecodable)
     elif fmt == "jsonl":
-        with path.open(encoding="utf-8", errors="replace") as fh:
-            for number, text in enumerate(fh, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    value = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    yield number, ValueError(f"invalid JSON: {exc.msg}")
-                    continue
-                yield number, value if isinstance(value, dict) else ValueError("not a JSON object")
+        with path.open("rb") as fh:
+            yield from _jsonl_rows(fh, undecodable)
     elif fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -94,8 +159,11 @@ def _rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, Any] | Exceptio
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises several unrelated types for unreadable files
             raise ImportDataError(f"{path}: not a readable Parquet file: {exc}") from exc
-        for number, row in enumerate(table.to_pylist(), start=1):
-            yield number, row
+        number = 0
+        for batch in table.to_batches():
+            for row in batch.to_pylist():
+                number += 1
+                yield number, number, row
     else:
         raise ImportDataError(f"unknown format {fmt!r}: use csv, jsonl or parquet")
 
@@ -143,6 +211,15 @@ def _list(value: Any) -> list[str]:
     return [part.strip() for part in re.split(r"[|\s]+", text) if part.strip()]
 
 
+def _scalar(value: Any) -> Any:
+    """Lists and structs (Parquet, JSON) as JSON text, dates as ISO text; never a Python repr."""
+    if isinstance(value, Mapping | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
 def _build(kind: ImportKind, row: Mapping[str, Any], mapping: Mapping[str, str],
            id_column: str | None, site: str) -> Record:
     fields = AD_FIELDS if kind == "ads" else ELEMENT_FIELDS
@@ -152,7 +229,8 @@ def _build(kind: ImportKind, row: Mapping[str, Any], mapping: Mapping[str, str],
         if column not in row:
             raise ValueError(f"column {column!r} (mapped to {name}) is missing")
     column_of = {name: mapping.get(name, name) for name in fields}
-    values = {name: row[col] for name, col in column_of.items() if col in row and row[col] not in (None, "")}
+    values = {name: row[col] if name == "image_urls" else _scalar(row[col])
+              for name, col in column_of.items() if col in row and row[col] not in (None, "")}
     used = set(column_of.values()) | ({id_column} if id_column else set())
     extra = {k: v for k, v in row.items() if k not in used and v not in (None, "")}
     row_site = str(values.pop("site", site))
@@ -161,9 +239,11 @@ def _build(kind: ImportKind, row: Mapping[str, Any], mapping: Mapping[str, str],
             raise ValueError(f"id column {id_column!r} is empty")
         key = f"id:{row[id_column]}"
     else:
-        key = "content:" + json.dumps({k: str(v) for k, v in sorted(values.items())}, ensure_ascii=False)
+        key = "content:" + json.dumps({k: str(v) for k, v in sorted(values.items())},
+                                      ensure_ascii=False)
     if kind == "ads":
-        if not str(values.get("title", "")).strip() and not str(values.get("description", "")).strip():
+        if not (str(values.get("title", "")).strip()
+                or str(values.get("description", "")).strip()):
             raise ValueError("needs a title or a description")
         values["price"] = _price(values.get("price"))
         values["image_urls"] = _list(values.get("image_urls"))
@@ -183,18 +263,22 @@ def _build(kind: ImportKind, row: Mapping[str, Any], mapping: Mapping[str, str],
 
 
 def read_import(path: Path, kind: ImportKind, *, mapping: Mapping[str, str] | None = None,
-                id_column: str | None = None, site: str = "imported", fmt: str | None = None) -> ImportReport:
+                id_column: str | None = None, site: str = "imported",
+                fmt: str | None = None) -> ImportReport:
     """Read and validate a file row by row; good rows become records, bad rows are reported."""
     path = Path(path)
     if not path.is_file():
         raise ImportDataError(f"{path}: no such file")
     report = ImportReport(kind=kind)
     seen: set[str] = set()
-    for line, row in _rows(path, fmt or detect_format(path)):
+    undecodable: set[int] = set()
+    for line, last, row in _rows(path, fmt or detect_format(path), undecodable):
         report.rows += 1
         if isinstance(row, Exception):
             report.bad.append(BadRow(line, str(row)))
             continue
+        if undecodable and any(n in undecodable for n in range(line, last + 1)):
+            report.undecodable.append(line)
         try:
             record = _build(kind, row, mapping or {}, id_column, site)
         except ImportDataError:

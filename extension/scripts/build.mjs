@@ -9,11 +9,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = join(ROOT, "src");
 
 /** Content-script modules in dependency order. */
-export const CONTENT_MODULES = ["lib/core.js", "content/collect.js", "content/highlight.js", "content/main.js"];
+export const CONTENT_MODULES = [
+  "lib/core.js", "content/own.js", "content/collect.js", "content/highlight.js", "content/main.js",
+];
 
 const COPIED = [
   "manifest.json", "background.js", "popup.html", "popup.js", "options.html", "options.js",
-  "pages.css", "content.css", "lib/core.js", "lib/api.js", "lib/settings.js",
+  "pages.css", "lib/core.js", "lib/api.js", "lib/settings.js",
 ];
 
 /** Strip import lines and `export` keywords so modules can share one classic script scope. */

@@ -1,6 +1,6 @@
 // The service worker: the only part that talks to the server; keeps each tab's flags and badge.
 import { ApiClient } from "./lib/api.js";
-import { badgeText, buildClassifyRequest, buildFeedback } from "./lib/core.js";
+import { badgeText, buildClassifyRequest, buildFeedback, isFlag, popupEntries } from "./lib/core.js";
 import { loadSettings } from "./lib/settings.js";
 
 const tabKey = (tabId) => `tab:${tabId}`;
@@ -24,7 +24,9 @@ async function classify(message, tabId) {
   try {
     const answer = await api.classify(buildClassifyRequest(message.url, message.elements, settings.tasks));
     const texts = new Map(message.elements.map((e) => [e.id, e.text]));
-    state.flags = answer.flags.map((f) => ({ ...f, text: texts.get(f.element) || "" }));
+    state.flags = answer.flags
+      .filter((f) => isFlag(f, answer.tasks))
+      .map((f) => ({ ...f, text: texts.get(f.element) || "" }));
     state.tasks = answer.tasks;
     try {
       state.stored = await api.findings(message.url);
@@ -35,8 +37,7 @@ async function classify(message, tabId) {
     state.error = err.message;
   }
   if (tabId !== undefined) await chrome.storage.session.set({ [tabKey(tabId)]: state });
-  const stored = state.stored ? state.stored.findings.length + state.stored.page_findings.length : 0;
-  await setBadge(tabId, state.flags.length + stored, state.error);
+  await setBadge(tabId, popupEntries(state.flags, state.stored, state.tasks).length, state.error);
   return state.error ? { error: state.error } : { flags: state.flags };
 }
 

@@ -1,5 +1,9 @@
 // The popup: this tab's flags with "correct" / "not deceptive" buttons. Text only, never HTML.
-import { popupEntries, prettyLabel, wrongButtonText } from "./lib/core.js";
+import { flagHeadline, popupEntries, prettyLabel, wrongButtonText } from "./lib/core.js";
+import { loadSettings } from "./lib/settings.js";
+
+const CONNECT_HELP = "Run `snarewatch serve` on this computer, print its token with "
+  + "`snarewatch serve --show-token`, and paste it in the Options below.";
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -22,7 +26,7 @@ async function currentTabId() {
 function entryItem(entry, state, tabId) {
   const status = el("span", { className: "status" });
   const item = el("li", { className: `flag ${entry.source}`, "data-task": entry.task },
-    el("div", { className: "label", text: `${prettyLabel(entry.label)} · ${Number(entry.score).toFixed(2)}` }),
+    el("div", { className: "label", text: flagHeadline(entry) }),
     el("div", { className: "text", text: entry.text || "" }),
     el("div", { className: "why", text: entry.why || "" }));
   if (entry.source === "live" && entry.feedback !== false) {
@@ -43,23 +47,35 @@ function entryItem(entry, state, tabId) {
   return item;
 }
 
+function say(id, text) {
+  const node = document.getElementById(id);
+  node.hidden = !text;
+  node.textContent = text || "";
+}
+
 async function render() {
+  const settings = await loadSettings();
+  const summary = document.getElementById("summary");
+  if (!settings.token) {
+    // Nothing can be checked before the server is connected: say so first, and how.
+    summary.textContent = "Connect to snarewatch";
+    say("help", CONNECT_HELP);
+    return;
+  }
   const tabId = await currentTabId();
   const state = tabId === undefined ? null : await chrome.runtime.sendMessage({ type: "tabState", tabId });
-  const summary = document.getElementById("summary");
-  const list = document.getElementById("flags");
-  const error = document.getElementById("error");
   if (!state) {
     summary.textContent = "No scan of this page yet.";
     return;
   }
   if (state.error) {
-    error.hidden = false;
-    error.textContent = state.error;
+    summary.textContent = "Could not check this page";
+    say("error", state.error);
+    return;
   }
-  const entries = popupEntries(state.flags, state.stored);
+  const entries = popupEntries(state.flags, state.stored, state.tasks);
   summary.textContent = entries.length ? `${entries.length} flag(s) on this page` : "No flags on this page.";
-  list.replaceChildren(...entries.map((entry) => entryItem(entry, state, tabId)));
+  document.getElementById("flags").replaceChildren(...entries.map((entry) => entryItem(entry, state, tabId)));
 }
 
 render();

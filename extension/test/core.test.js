@@ -3,13 +3,15 @@ import { test } from "node:test";
 
 import {
   adMarkText, badgeText, buildClassifyRequest, buildFeedback, debounce, declaredTitle, hasArea,
-  isAdLink, isAdPage, isMeaningfulText, isShownStyle, isTitleHeading, normalizeText, popupEntries,
-  prettyLabel, scanKey, tooltipLines, wrongButtonText,
+  flagHeadline, isAdLink, isAdPage, isFlag, isMeaningfulText, isShownStyle, isTitleHeading,
+  labelPhrase, normalizeText, percentSure, popupEntries, prettyLabel, scanKey, tooltipLines,
+  wrongButtonText,
 } from "../src/lib/core.js";
 
 const flag = {
   element: "e3", task: "deceptive-ui", item_id: "abc", item_kind: "ui_element",
-  label: "low_stock_message", score: 0.876, threshold: 0.5, model_id: "m1", why: "tfidf scored 0.88",
+  label: "low_stock_message", score: 0.876, threshold: 0.5, model_id: "m1",
+  why: "A claim that few items are left, to hurry you.",
 };
 
 test("normalizeText collapses whitespace and cuts long text", () => {
@@ -73,13 +75,32 @@ test("the declared title finds an ad's heading whatever its tag", () => {
   assert.equal(isTitleHeading("Anything", ""), false);
 });
 
-test("tooltip and marks say type, why and score", () => {
+test("tooltip and marks say what it looks like, how sure, and why, in plain words", () => {
   assert.equal(prettyLabel("low_stock_message"), "Low stock message");
   assert.deepEqual(tooltipLines(flag), [
-    "Deceptive pattern: Low stock message", "Why: tfidf scored 0.88", "Score: 0.88 (threshold 0.50)",
+    "Looks like a low stock message (deceptive-UI model, 88 % sure)",
+    "A claim that few items are left, to hurry you.",
   ]);
-  assert.equal(adMarkText({ ...flag, label: "wildlife_product", score: 0.9 }), "\u26a0 Wildlife product 0.90");
-  assert.equal(tooltipLines({ ...flag, task: "wildlife" })[0].startsWith("Wildlife ad"), true);
+  assert.equal(tooltipLines({ ...flag, label: "countdown_timer", score: 0.993 })[0],
+    "Looks like a countdown timer (deceptive-UI model, 99 % sure)");
+  assert.equal(tooltipLines({ ...flag, task: "wildlife", label: "wildlife_product", why: "" })[0],
+    "Looks like a wildlife product (wildlife model, 88 % sure)");
+  assert.equal(tooltipLines({ ...flag, why: "" }).length, 1);
+  assert.equal(adMarkText({ ...flag, label: "wildlife_product", score: 0.9 }), "\u26a0 Wildlife product \u00b7 90 % sure");
+  assert.equal(flagHeadline(flag), "Low stock message \u00b7 88 % sure");
+  assert.equal(labelPhrase("activity_notification"), "an activity notification");
+  assert.equal(labelPhrase("hidden_costs"), "hidden costs");
+  assert.deepEqual([percentSure(1), percentSure(0.001), percentSure(0.5)], [99, 1, 50]);
+});
+
+test("a score under the threshold is not a flag", () => {
+  assert.equal(isFlag(flag), true);
+  assert.equal(isFlag({ ...flag, score: 0.21 }), false);
+  assert.equal(isFlag({ ...flag, score: 0.5 }), true);
+  // A finding stored by another model counts against the threshold of the model serving now.
+  const tasks = { "deceptive-ui": { threshold: 0.9 } };
+  assert.equal(isFlag({ ...flag, threshold: 0.1 }, tasks), false);
+  assert.equal(isFlag({ ...flag, score: 0.95, threshold: 0.1 }, tasks), true);
 });
 
 test("badge text", () => {
@@ -115,11 +136,15 @@ test("debounce runs once after the calls stop", () => {
 test("popup entries merge live flags and stored findings without duplicates", () => {
   const stored = {
     findings: [{ task: "deceptive-ui", item_id: "abc", label: "x", score: 1, model_id: "m" },
-               { task: "wildlife", item_id: "ad1", label: "wildlife_product", score: 0.9, model_id: "m" }],
+               { task: "wildlife", item_id: "ad1", label: "wildlife_product", score: 0.9, model_id: "m" },
+               { task: "wildlife", item_id: "ad2", label: "wildlife_product", score: 0.21,
+                 threshold: 0.1, model_id: "old" }],
     page_findings: [{ finding_id: "f1", l1: "Social Engineering", l2: "Countdown Timer", score: 1,
                       check: "timer", explanation: "resets on reload" }],
   };
-  const entries = popupEntries([flag], stored);
+  const entries = popupEntries([flag, { ...flag, item_id: "low", score: 0.2 }], stored,
+    { wildlife: { threshold: 0.4 } });
   assert.deepEqual(entries.map((e) => [e.source, e.item_id]), [["live", "abc"], ["stored", "ad1"], ["stored", "f1"]]);
+  assert.equal(entries[1].why, "Found earlier by the wildlife model.");
   assert.equal(entries[2].why, "timer check: resets on reload");
 });

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "label_cmd",
     "teacher_cmd",
     "train_cmd",
+    "models_cmd",
     "deceptive_cmd",
     "sql_cmd",
     "import_cmd",

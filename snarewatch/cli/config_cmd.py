@@ -6,13 +6,25 @@ import typer
 
 from snarewatch.cli._common import OutputFormat, print_rows, settings
 
+EXAMPLES = """\
+Examples:
+
+  snarewatch config show            # each setting, its value and source
+  snarewatch config show --format json
+  SNAREWATCH_DATA_DIR=/srv/sw snarewatch config show
+  SNAREWATCH_CONFIG=team.toml snarewatch config show
+
+Sources, strongest first: SNAREWATCH_* environment variables, snarewatch.toml (or the file \
+SNAREWATCH_CONFIG names), the defaults. API keys come only from the environment.
+"""
+
 
 def register(app: typer.Typer) -> None:
     """Add the `config` command group."""
     group = typer.Typer(help="Inspect settings (SNAREWATCH_* env vars and snarewatch.toml).",
-                        no_args_is_help=True)
+                        no_args_is_help=True, epilog=EXAMPLES)
 
-    @group.command("show")
+    @group.command("show", epilog=EXAMPLES)
     def show(
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="Output format."),
     ) -> None:

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, print_rows, settings
+from snarewatch.cli._common import OutputFormat, console, esc, print_rows, settings
+
+EXAMPLES = """\
+Examples:
+
+  snarewatch db info                # rows per table, pending batches, the file
+  snarewatch db info --format json
+  snarewatch db load                # ingest what workers or the API left
+  snarewatch db migrate             # create the store or bring it up to date
+
+load and migrate write the database; to read it, use `snarewatch sql` (read-only).
+"""
 
 
 def register(app: typer.Typer) -> None:
     """Add the `db` command group."""
-    group = typer.Typer(help="Manage the DuckDB store (data/snarewatch.duckdb).", no_args_is_help=True)
+    group = typer.Typer(help="Manage the DuckDB store (data/snarewatch.duckdb).",
+                        no_args_is_help=True, epilog=EXAMPLES)
 
-    @group.command("load")
+    @group.command("load", epilog=EXAMPLES)
     def load() -> None:
         """Ingest pending Parquet batches from the landing folder (each exactly once)."""
         from snarewatch.store import load_pending
@@ -23,9 +35,10 @@ def register(app: typer.Typer) -> None:
             + (f"; skipped {report.skipped} already loaded" if report.skipped else "")
         )
         for batch, reason in report.failed.items():
-            console.print(f"[red]failed[/red] {batch}: {reason} (moved to landing/_failed)")
+            console.print(f"[red]failed[/red] {esc(batch)}: {esc(reason)} "
+                          "(moved to landing/_failed)")
 
-    @group.command("migrate")
+    @group.command("migrate", epilog=EXAMPLES)
     def migrate_cmd() -> None:
         """Create the store or apply new migrations."""
         from snarewatch.store import migrate
@@ -33,7 +46,7 @@ def register(app: typer.Typer) -> None:
         applied = migrate(settings().db_path)
         console.print(f"applied: {', '.join(applied)}" if applied else "store is up to date")
 
-    @group.command("info")
+    @group.command("info", epilog=EXAMPLES)
     def info(
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="Output format."),
     ) -> None:

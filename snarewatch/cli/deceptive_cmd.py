@@ -16,6 +16,7 @@ from snarewatch.cli._common import (
     OutputFormat,
     console,
     err_console,
+    esc,
     print_rows,
     progress,
     settings,
@@ -303,7 +304,7 @@ def detect_stored(
                     )
                 except (ValueError, OSError) as exc:  # a broken screenshot or element map
                     failed += 1
-                    err_console.print(f"[red]{cid}: {exc}[/red]", highlight=False)
+                    err_console.print(f"[red]{esc(cid)}: {esc(exc)}[/red]", highlight=False)
                     continue
                 records.extend(
                     findings_records(visits, found, cid, element_ids, annotated, model_id,
@@ -332,7 +333,7 @@ def detect_stored(
 
 def _print_audit(result: dict[str, Any], fmt: OutputFormat) -> None:
     for note in result["notes"]:
-        err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+        err_console.print(f"[yellow]note:[/yellow] {esc(note)}", highlight=False)
     rows = [
         {
             "#": i,
@@ -350,11 +351,12 @@ def _print_audit(result: dict[str, Any], fmt: OutputFormat) -> None:
         return
     for f in result["cleared"]:
         console.print(
-            f"[green]checked, honest:[/green] {f['l2_name']}: {f['explanation']}", highlight=False
+            f"[green]checked, honest:[/green] {esc(f['l2_name'])}: {esc(f['explanation'])}",
+            highlight=False
         )
     console.print(
         f"[dim]{len(result['findings'])} findings in {result['seconds']} s "
-        f"(visits: {', '.join(result['visits'])})[/dim]"
+        f"(visits: {esc(', '.join(result['visits']))})[/dim]"
     )
 
 
@@ -408,7 +410,7 @@ def register(app: typer.Typer) -> None:
                 render_audit_html(url, result["findings"], result["cleared"], png, result),
                 encoding="utf-8",
             )
-            err_console.print(f"wrote {out}")
+            err_console.print(f"wrote {esc(out)}")
         if screenshot_out is not None and png:
             screenshot_out.write_bytes(png)
         if fmt is OutputFormat.json:
@@ -441,6 +443,6 @@ def register(app: typer.Typer) -> None:
             sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
             return
         for note in summary.pop("notes"):
-            err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+            err_console.print(f"[yellow]note:[/yellow] {esc(note)}", highlight=False)
         print_rows(summary.pop("by_type"), fmt, title="Findings by type")
-        console.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
+        console.print(esc(", ".join(f"{k}: {v}" for k, v in summary.items())))

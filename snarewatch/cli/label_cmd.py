@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import typer
@@ -51,7 +51,7 @@ A rerun with the same options resumes: stored answers are reused at no cost. Lab
 """
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     """Sampling methods."""
 
     diversity = "diversity"
@@ -60,7 +60,7 @@ class Method(str, Enum):
     uncertainty = "uncertainty"
 
 
-class Answer(str, Enum):
+class Answer(StrEnum):
     """How the teacher answers."""
 
     yesno = "yesno"

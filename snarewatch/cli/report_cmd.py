@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, err_console, print_rows, settings
+from snarewatch.cli._common import OutputFormat, console, err_console, esc, print_rows, settings
 
 EXAMPLES = """\
 Examples:
@@ -15,7 +15,7 @@ Examples:
   snarewatch report                       # everything -> report.html
   snarewatch report --task wildlife --out wildlife.html
   snarewatch report --task deceptive-ui --out patterns.html
-  snarewatch report --budget-curve benchmarks/out/budget_curve.json
+  snarewatch report --budget-curve other/budget_curve.json
   snarewatch report --format json         # what was written, for scripts
 
 The file has no network references (charts are embedded SVG): mail it or open it offline.
@@ -36,8 +36,8 @@ def register(app: typer.Typer) -> None:
             "report.html"),
         budget_curve: Annotated[Path | None, typer.Option(
             "--budget-curve",
-            help="budget_curve.json from benchmarks/budget_curve.py "
-                 "(default: the data dir, then benchmarks/out/).",
+            help="budget_curve.json, as `snarewatch loop --gold` writes it "
+                 "(default: the one in the data dir).",
         )] = None,
         fmt: Annotated[OutputFormat, typer.Option(
             "--format", "-f", help="How to print the summary of what was written."
@@ -63,5 +63,5 @@ def register(app: typer.Typer) -> None:
         if result.empty:
             console.print("[yellow]the store is empty:[/yellow] the report says what to run "
                           "first (try `snarewatch demo`).")
-        console.print(f"wrote {result.path} ({result.bytes / 1024:.0f} KiB; sections: "
+        console.print(f"wrote {esc(result.path)} ({result.bytes / 1024:.0f} KiB; sections: "
                       f"{summary['sections']})")

@@ -21,7 +21,8 @@ Examples:
 The extension (extension/, see docs/extension.md) sends a page's visible elements to
 POST /v1/classify and shows the flags; GET /v1/findings?url= returns what is stored for a page;
 POST /v1/feedback turns "correct" / "not deceptive" into a human label (source human:extension).
-Requests without the token get 401; browsers may call it only from the extension's origin.
+Requests without the token get 401; browsers may call it only from the extension's origin;
+a Host header other than localhost, a loopback address or --host/--allow-host gets 421.
 """
 
 
@@ -46,6 +47,12 @@ def register(app: typer.Typer) -> None:
         no_load: bool = typer.Option(
             False, "--no-load", help="Leave feedback labels in landing/ for the next loader run."
         ),
+        allow_host: list[str] = typer.Option(
+            [],
+            "--allow-host",
+            help="Extra Host name to answer, repeatable (localhost, loopback addresses and "
+            "--host are always answered).",
+        ),
         show_token: bool = typer.Option(
             False, "--show-token", help="Print the API token and exit."
         ),
@@ -63,10 +70,12 @@ def register(app: typer.Typer) -> None:
         if show_token:
             sys.stdout.write(token + "\n")
             return
+        bind_host = host or s.api_host
         app = create_app(
             s,
             token=token,
             allowed_origins=(EXTENSION_ORIGIN, *allow_origin),
+            allowed_hosts=(bind_host, *allow_host),
             load_feedback=not no_load,
             rate_per_s=rate,
             burst=int(rate * 4),
@@ -76,7 +85,6 @@ def register(app: typer.Typer) -> None:
             return
         import uvicorn
 
-        bind_host = host or s.api_host
         bind_port = s.api_port if port is None else port
         if bind_host not in {"127.0.0.1", "localhost", "::1"}:
             err_console.print(

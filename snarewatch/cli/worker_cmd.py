@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from snarewatch.cli._common import OutputFormat, console, print_rows, settings
+from snarewatch.cli._common import OutputFormat, console, esc, print_rows, settings
+
+if TYPE_CHECKING:
+    from snarewatch.config import Settings
 
 WORKER_EXAMPLES = """\
 Examples:
@@ -69,6 +72,33 @@ def _celery_argv(command: str, queues: list[str], concurrency: int | None, logle
     return argv
 
 
+def _run_loader(celery_app: Any, s: Settings, loglevel: str, lock_wait: float) -> None:
+    """The single-process loader worker: under the data dir's loader lock, tied to its parent
+    worker when it has one, with pool processes that die with it."""
+    import signal
+
+    from celery.signals import worker_process_init
+
+    from snarewatch.worker_loader import PARENT_ENV, LoaderLock, die_with_parent
+    from snarewatch.worker_runs import worker_dir
+
+    lock = LoaderLock(worker_dir(s)).acquire(wait_s=lock_wait)
+    parent = os.environ.pop(PARENT_ENV, "")
+    if parent.isdigit():
+        die_with_parent(int(parent))
+
+    def pool_process_init(**_: Any) -> None:
+        # Loads are transactions per batch: a pool process killed mid-batch leaves nothing half
+        # done, and must not go on loading (holding the lock) after its worker is gone.
+        die_with_parent(os.getppid(), signal.SIGKILL)
+
+    worker_process_init.connect(pool_process_init, weak=False)
+    try:
+        celery_app.worker_main(_celery_argv("worker", ["load"], 1, loglevel))
+    finally:
+        lock.release()
+
+
 def register(app: typer.Typer) -> None:
     """Add `worker`, `beat`, `status` and the `schedule` group."""
 
@@ -86,11 +116,15 @@ def register(app: typer.Typer) -> None:
             2048, "--max-memory-mb", min=0,
             help="Recycle a pool process above this resident memory (0: never)."),
         loglevel: str = typer.Option("info", "--loglevel", "-l", help="Celery log level."),
+        lock_wait: float = typer.Option(
+            5.0, "--lock-wait", min=0, hidden=True,
+            help="Seconds a loader waits for another loader on the data dir to exit."),
     ) -> None:
         """Run a worker that consumes crawl, ml and/or load tasks until stopped (Ctrl-C).
 
         The loader (`load` queue) must run in exactly one process of the deployment: asked for
-        together with other queues it is started as its own single-process worker beside them.
+        together with other queues it is started as its own single-process worker beside them,
+        and dies with it. A loader refuses to start while another one runs on the data dir.
         """
         from snarewatch.worker import create_app
 
@@ -100,12 +134,16 @@ def register(app: typer.Typer) -> None:
         celery_app = create_app(s, max_tasks_per_child=max_tasks_per_child,
                                 max_memory_mb=max_memory_mb or None)
         if not others:
-            celery_app.worker_main(_celery_argv("worker", ["load"], 1, loglevel))
+            _run_loader(celery_app, s, loglevel, lock_wait)
             return
         loader: subprocess.Popen[bytes] | None = None
         if "load" in wanted:
+            from snarewatch.worker_loader import PARENT_ENV
+
+            # A killed predecessor's loader may still be finishing a batch: wait for it longer.
             loader = subprocess.Popen([sys.executable, "-m", "snarewatch", "worker", "-Q", "load",
-                                       "--loglevel", loglevel])
+                                       "--loglevel", loglevel, "--lock-wait", "60"],
+                                      env={**os.environ, PARENT_ENV: str(os.getpid())})
         try:
             celery_app.worker_main(_celery_argv("worker", others, concurrency, loglevel))
         finally:
@@ -127,7 +165,7 @@ def register(app: typer.Typer) -> None:
         celery_app = create_app(s)
         n = len(s.schedule)
         console.print(f"beat: {n} schedule entr{'y' if n == 1 else 'ies'}, broker "
-                      f"{_broker(s)}", highlight=False)
+                      f"{esc(_broker(s))}", highlight=False)
         celery_app.start(["beat", "--loglevel", loglevel,
                           "-s", celery_app.conf.beat_schedule_filename])
 
@@ -190,7 +228,8 @@ def register(app: typer.Typer) -> None:
         entry = ScheduleEntry(name=name, site=site, task=task, every_minutes=every, cron=cron,
                               options=options)
         add_entry(config_file(), entry)
-        console.print(f"added schedule {name!r} ({entry_action(entry)}) to {config_file()}; "
+        console.print(f"added schedule {esc(repr(name))} ({esc(entry_action(entry))}) to "
+                      f"{esc(config_file())}; "
                       "restart `snarewatch beat` to pick it up")
 
     @schedule.command("remove", epilog=SCHEDULE_EXAMPLES)
@@ -200,7 +239,7 @@ def register(app: typer.Typer) -> None:
         from snarewatch.worker_schedule import remove_entry
 
         remove_entry(config_file(), name)
-        console.print(f"removed schedule {name!r} from {config_file()}")
+        console.print(f"removed schedule {esc(repr(name))} from {esc(config_file())}")
 
     @schedule.command("run", epilog=SCHEDULE_EXAMPLES)
     def schedule_run(
@@ -215,7 +254,7 @@ def register(app: typer.Typer) -> None:
         if not match:
             raise ConfigError(f"no schedule named {name!r} (see `snarewatch schedule list`)")
         sent = fire_entry(create_app(s), match[0])
-        console.print(f"sent {name!r}: {sent}")
+        console.print(f"sent {esc(repr(name))}: {esc(sent)}")
 
     app.add_typer(schedule, name="schedule")
 
@@ -230,11 +269,11 @@ def _section(rows: list[dict[str, Any]], fmt: OutputFormat, title: str) -> None:
     if rows:
         print_rows(rows, fmt, title=title)
     elif fmt is OutputFormat.table:
-        console.print(f"[bold]{title}[/bold]: none", highlight=False)
+        console.print(f"[bold]{esc(title)}[/bold]: none", highlight=False)
 
 
 def _print_status(snap: Any, fmt: OutputFormat) -> None:
-    console.print(f"[bold]broker[/bold] {snap.broker}", highlight=False)
+    console.print(f"[bold]broker[/bold] {esc(snap.broker)}", highlight=False)
     print_rows([{"queue": q, "waiting": "?" if n is None else n} for q, n in snap.queues.items()],
                fmt, title="queues")
     _section([{**e, "started_at": _when(e["started_at"])} for e in snap.in_flight], fmt,
@@ -251,7 +290,7 @@ def _print_status(snap: Any, fmt: OutputFormat) -> None:
     _section([{**f, "latest": _when(f["latest"])} for f in snap.findings], fmt,
              f"new findings since {snap.since:%Y-%m-%d %H:%M} UTC")
     for problem in snap.problems:
-        console.print(f"[yellow]warning:[/yellow] {problem}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {esc(problem)}", highlight=False)
 
 
 def _when(value: Any) -> str:

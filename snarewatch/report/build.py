@@ -190,10 +190,13 @@ def _models(ctx: _Context) -> str:
         parts.append(figure(plots.budget_curve(series, "Student quality against labelling budget"),
                             "budget curve", f"from {path}"))
     else:
-        where = " or ".join(str(p) for p in budget_curve_candidates(ctx.data_dir))
-        parts.append(empty(f"No budget curve found (looked for {where}). Produce it with the "
-                           "benchmark, or pass --budget-curve FILE.",
-                           (".venv/bin/python benchmarks/budget_curve.py",)))
+        where = (f" (looked for {budget_curve_candidates(ctx.data_dir)[0]})"
+                 if ctx.data_dir is not None else "")
+        parts.append(empty(f"No budget curve yet{where}. `snarewatch loop` with "
+                           "--gold scores the student of each labelling round on your gold file "
+                           "and writes one; or pass --budget-curve FILE.",
+                           (f"snarewatch loop {ctx.task or 'wildlife'} --rounds 5 --per-round 50 "
+                            "--gold gold.csv",)))
     return section("models", "How sure are the models", "Model cards, the latest gold "
                    "evaluation and how quality grows with the labelling budget.", "".join(parts))
 

@@ -57,6 +57,13 @@ def to_data_uri(fig: Any) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _count_axis(axis: Any) -> None:
+    """Whole-number ticks: an axis of ads, flags or copies has no half an ad on it."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
@@ -78,6 +85,7 @@ def flagged_bars(rows: Sequence[dict[str, Any]], key: str, total: str, flagged: 
         for y, (t, f) in enumerate(zip(totals, flags, strict=True)):
             ax.text(t, y, f"  {f}/{t} ({f / t:.0%})", va="center", fontsize=8, color="#37414b")
         ax.set_xlim(0, max(totals) * 1.3)
+        _count_axis(ax.xaxis)
         ax.grid(axis="y", visible=False)
         ax.set_title(title)
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, fontsize=8)
@@ -96,6 +104,7 @@ def flags_over_time(rows: Sequence[dict[str, Any]], title: str) -> str | None:
         ax.bar(weeks, [r["ads"] for r in rows], width=5, color=OTHER, label="ads posted")
         ax.bar(weeks, [r["flagged"] for r in rows], width=5, color=FLAG, label="flagged")
         ax.set_ylabel("ads per week")
+        _count_axis(ax.yaxis)
         ax2 = ax.twinx()
         ax2.plot(weeks, [r["flagged"] / r["ads"] if r["ads"] else 0 for r in rows], color=ACCENT,
                  marker="o", ms=3, lw=1.5, label="flag rate")
@@ -144,6 +153,7 @@ def price_distributions(rows: Sequence[dict[str, Any]], max_currencies: int = 4)
             ax.set_xscale("log")
             ax.set_title(currency)
             ax.set_xlabel(f"price ({currency}, log scale)")
+            _count_axis(ax.yaxis)
             ax.legend(fontsize=7.5, loc="upper left")
         axes[0][0].set_ylabel("ads")
         fig.tight_layout()
@@ -166,6 +176,7 @@ def ranked_bars(rows: Sequence[dict[str, Any]], key: str, value: str, title: str
             for y, r in enumerate(rows[::-1]):
                 ax.text(r[value], y, f"  {r.get(note)}", va="center", fontsize=8, color="#37414b")
         ax.set_xlim(0, max(values) * 1.35)
+        _count_axis(ax.xaxis)
         ax.grid(axis="y", visible=False)
         ax.set_title(title)
         return to_data_uri(fig)
@@ -190,6 +201,7 @@ def clusters_chart(rows: Sequence[dict[str, Any]], title: str) -> str | None:
                     va="center", fontsize=8, color="#37414b")
         ax.set_xlim(0, max(values) * 1.45)
         ax.set_xlabel("copies of the ad")
+        _count_axis(ax.xaxis)
         ax.grid(axis="y", visible=False)
         ax.set_title(title)
         return to_data_uri(fig)
@@ -225,6 +237,7 @@ def stacked_patterns(rows: Sequence[dict[str, Any]], title: str, max_sites: int 
                     height=0.65)
             left = [a + b for a, b in zip(left, widths, strict=True)]
         ax.set_xlabel("flagged elements and page findings")
+        _count_axis(ax.xaxis)
         ax.grid(axis="y", visible=False)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.02 * (4 - min(len(sites), 4))),
                   ncols=3, fontsize=7.5)
@@ -278,6 +291,8 @@ def budget_curve(series: dict[str, list[tuple[float, float]]], title: str) -> st
             ax.minorticks_off()
         if len(budgets) <= 10:  # label the budgets actually measured, not log decades
             ax.set_xticks(budgets, [f"{b:g}" for b in budgets])
+        elif ax.get_xscale() == "linear":
+            _count_axis(ax.xaxis)
         ax.legend(fontsize=7.5, loc="lower right")
         ax.set_title(title)
         return to_data_uri(fig)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from snarewatch.csvsafe import write_csv
 from snarewatch.errors import SnarewatchError, SQLRefusedError, StoreError
 from snarewatch.store.db import connect_readonly
 from snarewatch.store.sqlguard import check_sql, lock_down
@@ -32,15 +34,10 @@ def run_query(db_path: Path, sql: str) -> pa.Table:
             raise StoreError(f"SQL error: {str(exc).splitlines()[0]}") from exc
 
 
-def _flatten_nested(table: pa.Table) -> pa.Table:
-    """Lists and structs as JSON text: CSV has no nested types (views like `sellers` have them)."""
-    columns = []
-    for field, column in zip(table.schema, table.columns, strict=True):
-        if pa.types.is_nested(field.type):
-            column = pa.array([None if v is None else json.dumps(v, default=str, ensure_ascii=False)
-                               for v in column.to_pylist()], pa.string())
-        columns.append(column)
-    return pa.table(columns, names=table.column_names)
+def _rows(table: pa.Table) -> Iterator[dict[str, Any]]:
+    # Batch by batch: a large result is never turned into Python objects all at once.
+    for batch in table.to_batches():
+        yield from batch.to_pylist()
 
 
 def export_table(table: pa.Table, out: Path, fmt: str) -> None:
@@ -49,7 +46,8 @@ def export_table(table: pa.Table, out: Path, fmt: str) -> None:
     if fmt == "parquet":
         pq.write_table(table, out)
     elif fmt == "csv":
-        pacsv.write_csv(_flatten_nested(table), out)
+        # Lists and structs (views like `sellers` have them) become JSON text in the writer.
+        write_csv(out, table.column_names, _rows(table))
     elif fmt == "json":
         out.write_text(json.dumps(table.to_pylist(), default=str, ensure_ascii=False, indent=1),
                        encoding="utf-8")

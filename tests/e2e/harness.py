@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -181,48 +182,71 @@ def launch(user_data_dir: Path, extension_dir: Path, headless: bool = True) -> I
             context.close()
 
 
+def _tab_of(page: Any) -> int | None:
+    """The id of the tab showing `page`, from the service worker's state (None before its first
+    classification)."""
+    worker = page.context.service_workers[0]
+    return worker.evaluate(
+        """async (url) => {
+             const all = await chrome.storage.session.get(null);
+             for (const [key, state] of Object.entries(all)) {
+               if (key.startsWith('tab:') && state && state.url === url) {
+                 return Number(key.slice(4));
+               }
+             }
+             return null;
+           }""", page.url)
+
+
+def inspect(page: Any, near: str | None = None, timeout_ms: int = 20_000) -> dict[str, Any]:
+    """What the content script drew on `page`, asked through the service worker (the page itself
+    can read none of it): scans, error, flags [{tag, label, task, text, links}], marks, tooltip,
+    and with `near` the flag on, inside or around the element at that selector."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        tab = _tab_of(page)
+        if tab is not None:
+            try:
+                answer = page.context.service_workers[0].evaluate(
+                    "([tab, message]) => chrome.tabs.sendMessage(tab, message)",
+                    [tab, {"type": "inspect", "near": near}])
+            except PlaywrightError:  # the content script of a new document is not listening yet
+                answer = None
+            if answer and answer.get("scans"):
+                return answer
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the extension never scanned {page.url}")
+        time.sleep(0.2)
+
+
 def wait_scanned(page: Any, timeout_ms: int = 20_000) -> int:
     """Wait for the content script's scan of the page; returns the number of flags."""
-    page.wait_for_function(
-        "() => document.documentElement.hasAttribute('data-snarewatch-scanned') || "
-        "document.documentElement.hasAttribute('data-snarewatch-error')", timeout=timeout_ms)
-    error = page.evaluate("() => document.documentElement.getAttribute('data-snarewatch-error')")
-    if error:
-        raise AssertionError(f"the extension reported: {error}")
-    return int(page.evaluate(
-        "() => document.documentElement.getAttribute('data-snarewatch-scanned')"))
+    answer = inspect(page, timeout_ms=timeout_ms)
+    if answer.get("error"):
+        raise AssertionError(f"the extension reported: {answer['error']}")
+    return int(answer["count"])
 
 
 def flagged(page: Any) -> list[dict[str, str]]:
     """The elements the extension flagged: tag, label, task and text."""
-    return page.evaluate(
-        """() => [...document.querySelectorAll('[data-snarewatch-flag]')].map(el => ({
-             tag: el.tagName.toLowerCase(), label: el.getAttribute('data-snarewatch-flag'),
-             task: el.getAttribute('data-snarewatch-task'), text: el.innerText }))""")
+    return [{k: f[k] for k in ("tag", "label", "task", "text")} for f in inspect(page)["flags"]]
 
 
 def flag_near(page: Any, selector: str) -> dict[str, str] | None:
     """The flag on the element at `selector`, on an element inside it, or on one around it."""
-    return page.evaluate(
-        """(sel) => {
-             const el = document.querySelector(sel);
-             if (!el) return null;
-             const hit = el.closest('[data-snarewatch-flag]')
-               || el.querySelector('[data-snarewatch-flag]');
-             return hit && { label: hit.getAttribute('data-snarewatch-flag'),
-                             task: hit.getAttribute('data-snarewatch-task'), text: hit.innerText };
-           }""", selector)
+    return inspect(page, near=selector)["near"]
 
 
 def ad_marks(page: Any) -> dict[str, str | None]:
     """Ad id -> task of the flag on its card (None when unflagged), for every ad link on a page."""
-    pairs = page.evaluate(
-        """() => [...document.querySelectorAll('a[href*="/ad/"]')].map(a => {
-             const flag = a.closest('[data-snarewatch-flag]');
-             return [new URL(a.href).pathname.split('/')[2],
-                     flag ? flag.getAttribute('data-snarewatch-task') : null];
-           })""")
+    links = page.evaluate(
+        """() => [...document.querySelectorAll('a[href*="/ad/"]')].map(a => a.href)""")
+    flags = inspect(page)["flags"]
     marks: dict[str, str | None] = {}
-    for ad_id, task in pairs:
+    for href in links:
+        ad_id = href.split("/ad/", 1)[1].split("/")[0]
+        task = next((f["task"] for f in flags if href in f["links"]), None)
         marks[ad_id] = marks.get(ad_id) or task
     return marks

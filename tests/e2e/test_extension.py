@@ -11,12 +11,22 @@ import time
 import pytest
 from demo_training import TEST_ACTIVITY_PAGE, TEST_CLEAN_PAGES, TEST_DECEPTIVE_PAGES, TEST_LISTINGS
 from fixture_site import XSS_TITLE
-from harness import ad_marks, flag_near, flagged, wait_scanned
+from harness import ad_marks, flag_near, flagged, inspect, wait_scanned
 
 from snarewatch.api_auth import EXTENSION_ORIGIN
 from snarewatch.store import query_records
 
 pytestmark = pytest.mark.browser
+
+
+def _poll(check, timeout_s: float):  # type: ignore[no-untyped-def]
+    """The first truthy `check()` within `timeout_s` seconds."""
+    deadline = time.monotonic() + timeout_s
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.3)
+    return found
 
 
 @pytest.fixture
@@ -39,15 +49,13 @@ def test_planted_deceptive_patterns_are_highlighted(page, site, truth):
         assert all(pattern["text"] in f["text"] for f in flagged(page)), (path, flagged(page))
 
 
-def test_the_tooltip_says_type_why_and_score(page, site, truth):
+def test_the_tooltip_says_what_it_looks_like_how_sure_and_why(page, site, truth):
     page.goto(f"{site}/shop/wireless-earbuds")
     wait_scanned(page)
     page.hover("#stock-alert")
-    tip = page.evaluate("""() => {
-        const host = document.querySelector('[data-snarewatch-ui=tooltip]');
-        const box = host && host.shadowRoot.querySelector('.tip');
-        return box && !box.hidden ? box.innerText : null }""")
-    assert tip is not None and "Deceptive pattern" in tip and "Score:" in tip and "Why:" in tip
+    tip = inspect(page)["tooltip"]
+    assert tip is not None and tip.startswith("Looks like a") and "% sure" in tip
+    assert "deceptive-UI model" in tip and len(tip.splitlines()) >= 2  # and why
 
 
 def test_clean_shop_pages_have_no_highlights(page, site, truth, browser):
@@ -65,18 +73,16 @@ def test_a_notification_the_page_script_rewrites_is_rescanned(page, site):
     # every 8 s: the content script must rescan on DOM changes and flag the new text.
     page.goto(site + TEST_ACTIVITY_PAGE)
     wait_scanned(page)
-    page.wait_for_function(
-        "() => document.querySelector('#activity-toast[data-snarewatch-flag]') !== null",
-        timeout=20_000)
-    first = page.inner_text("#activity-toast")
+    toast = _poll(lambda: flag_near(page, "#activity-toast"), 20)
+    first = toast["text"]
     assert "just bought this" in first
-    page.wait_for_function(
-        """(first) => {
-             const el = document.querySelector('#activity-toast');
-             return el.innerText !== first
-               && el.getAttribute('data-snarewatch-flag') === 'activity_notification'
-               && el.getAttribute('data-snarewatch-task') === 'deceptive-ui';
-           }""", arg=first, timeout=30_000)
+
+    def rescanned() -> bool:
+        flag = flag_near(page, "#activity-toast")
+        return bool(flag and flag["text"] != first and flag["label"] == "activity_notification"
+                    and flag["task"] == "deceptive-ui")
+
+    _poll(rescanned, 30)
 
 
 def test_wildlife_ads_are_marked_on_listings(page, site, truth):
@@ -91,8 +97,9 @@ def test_wildlife_ads_are_marked_on_listings(page, site, truth):
         assert len(marked & wildlife) >= 0.8 * len(wildlife), (path, wildlife - marked)
         assert len(marked - wildlife) <= 0.2 * max(len(marked), 1), (path, marked - wildlife)
         # Each flagged card carries one visible mark.
-        n_cards = page.locator(".snarewatch-ad").count()
-        assert page.locator("[data-snarewatch-ui=mark]").count() == n_cards >= len(marked)
+        drawn = inspect(page)
+        n_cards = sum(f["kind"] == "ad" for f in drawn["flags"])
+        assert drawn["marks"] == n_cards >= len(marked)
 
 
 @pytest.mark.parametrize("layout", [0, 1, 2])
@@ -124,7 +131,7 @@ def test_script_payload_in_an_ad_title_stays_inert_text(page, hostile_site, brow
     page.goto(f"{hostile_site}/category/curios")
     wait_scanned(page)
     card = page.locator("li.card", has_text="window.__pwned")
-    assert card.get_attribute("data-snarewatch-task") == "wildlife"
+    assert [f["task"] for f in flagged(page) if "window.__pwned" in f["text"]] == ["wildlife"]
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("img[src=x]").count() == 0
     card.hover()  # the tooltip is built from text nodes too

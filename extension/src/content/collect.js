@@ -3,9 +3,7 @@ import {
   AD_PATH, MAX_AD_TEXT, MAX_ELEMENTS, SKIP_TAGS, declaredTitle, hasArea, isAdLink, isAdPage,
   isMeaningfulText, isShownStyle, isTitleHeading, normalizeText,
 } from "../lib/core.js";
-
-/** Marks the extension's own nodes, which are never collected or observed. */
-export const UI_ATTR = "data-snarewatch-ui";
+import { isOwn } from "./own.js";
 
 const INTERACTIVE = new Set(["BUTTON", "A", "LABEL", "SUMMARY", "OPTION"]);
 const CARD_SELECTOR = "[data-ad-id], article, li, [itemtype], .card, .ad, .listing, .item, tr";
@@ -21,13 +19,8 @@ function ownText(el) {
 
 function visibleText(el) {
   // innerText honours CSS (hidden children, line breaks); textContent is the fallback off-layout.
-  let text = el.innerText ?? el.textContent ?? "";
-  // Our own marks (on flagged ad cards) are not the page's text.
-  for (const ui of el.querySelectorAll(`[${UI_ATTR}]`)) {
-    const own = ui.innerText ?? ui.textContent ?? "";
-    if (own) text = text.replace(own, "");
-  }
-  return text;
+  // The extension draws nothing inside the page's elements, so this is the page's text only.
+  return el.innerText ?? el.textContent ?? "";
 }
 
 function describe(el, win, id, kind, text) {
@@ -69,7 +62,7 @@ function adTitle(doc, win) {
   const og = doc.querySelector('meta[property="og:title"]');
   const declared = declaredTitle(og ? og.getAttribute("content") : "", doc.title);
   const shown = [...doc.querySelectorAll(TITLE_SELECTOR)]
-    .filter((el) => !el.closest(`[${UI_ATTR}]`) && isShown(el, win));
+    .filter((el) => !isOwn(el) && isShown(el, win));
   return shown.find((el) => isTitleHeading(visibleText(el), declared))
     || shown.find((el) => el.tagName === "H1") || null;
 }
@@ -77,7 +70,7 @@ function adTitle(doc, win) {
 /** The ad's description text: a shown description element, else the page's meta description. */
 function adDescription(doc, win, title) {
   for (const el of doc.querySelectorAll(DESCRIPTION_SELECTOR)) {
-    if (el.contains(title) || title.contains(el) || el.closest(`[${UI_ATTR}]`)) continue;
+    if (el.contains(title) || title.contains(el) || isOwn(el)) continue;
     if (isShown(el, win)) return visibleText(el);
   }
   const meta = doc.querySelector('meta[name="description"], meta[property="og:description"]');
@@ -98,7 +91,7 @@ export function collectAds(doc, win, pageUrl, next) {
   }
   const cards = new Set();
   for (const link of doc.querySelectorAll("a[href]")) {
-    if (link.closest(`[${UI_ATTR}]`) || !AD_PATH.test(link.getAttribute("href") || "")) continue;
+    if (isOwn(link) || !AD_PATH.test(link.getAttribute("href") || "")) continue;
     if (!isAdLink(link.href, pageUrl)) continue;
     const card = link.closest(CARD_SELECTOR) || link;
     if (cards.has(card) || card === doc.body || !isShown(card, win)) continue;
@@ -125,7 +118,7 @@ export function collectPage(doc, win, pageUrl, maxElements = MAX_ELEMENTS) {
   if (!root) return { elements, handles };
   for (const el of root.querySelectorAll("*")) {
     if (elements.length >= maxElements) break;
-    if (SKIP_TAGS.has(el.tagName) || el.closest(`[${UI_ATTR}]`)) continue;
+    if (SKIP_TAGS.has(el.tagName) || isOwn(el)) continue;
     let text;
     if (el.tagName === "INPUT") {
       if (el.type !== "checkbox" && el.type !== "radio") continue;

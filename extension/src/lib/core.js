@@ -108,19 +108,51 @@ export function prettyLabel(label) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** The lines of a flag's tooltip: type, why, score (plain text, never HTML). */
+/** What the user calls the model of a task: "deceptive-UI model", "wildlife model". */
+export function modelName(task) {
+  return task === "deceptive-ui" ? "deceptive-UI model" : `${task} model`;
+}
+
+/** How sure the model is, in whole percent for people: never "100 %", never "0 %". */
+export function percentSure(score) {
+  return Math.min(99, Math.max(1, Math.round(Number(score) * 100)));
+}
+
+/** "a countdown timer", "an activity notification", "hidden costs": a label as a phrase. */
+export function labelPhrase(label) {
+  const words = prettyLabel(label).toLowerCase();
+  if (/[^s]s$/.test(words)) return words;
+  return `${/^[aeiou]/.test(words) ? "an" : "a"} ${words}`;
+}
+
+/** A flag's first line: "Looks like a countdown timer (deceptive-UI model, 99 % sure)". */
+export function flagSentence(flag) {
+  return `Looks like ${labelPhrase(flag.label)} (${modelName(flag.task)}, ${percentSure(flag.score)} % sure)`;
+}
+
+/** The popup's heading of a flag: "Countdown timer · 99 % sure". */
+export function flagHeadline(flag) {
+  return `${prettyLabel(flag.label)} \u00b7 ${percentSure(flag.score)} % sure`;
+}
+
+/** The lines of a flag's tooltip: what it looks like and how sure, then why (plain text). */
 export function tooltipLines(flag) {
-  const kind = flag.task === "wildlife" ? "Wildlife ad" : "Deceptive pattern";
-  return [
-    `${kind}: ${prettyLabel(flag.label)}`,
-    `Why: ${flag.why}`,
-    `Score: ${Number(flag.score).toFixed(2)} (threshold ${Number(flag.threshold).toFixed(2)})`,
-  ];
+  const lines = [flagSentence(flag)];
+  if (flag.why) lines.push(String(flag.why));
+  return lines;
 }
 
 /** The short mark shown on a flagged ad card. */
 export function adMarkText(flag) {
-  return `\u26a0 ${prettyLabel(flag.label)} ${Number(flag.score).toFixed(2)}`;
+  return `\u26a0 ${prettyLabel(flag.label)} \u00b7 ${percentSure(flag.score)} % sure`;
+}
+
+/** True if a score is a flag: at or above its threshold and, when the model now serving the task
+ * is known, at or above that model's threshold too. */
+export function isFlag(flag, tasks) {
+  const served = tasks?.[flag.task]?.threshold;
+  const threshold = Math.max(Number(flag.threshold) || 0, Number(served) || 0);
+  return Number(flag.score) >= threshold;
 }
 
 /** The toolbar badge for a number of flags ("" hides it). */
@@ -166,15 +198,16 @@ export function debounce(fn, waitMs, timers = globalThis) {
   return wrapped;
 }
 
-/** Merge live flags and stored findings into one list for the popup (live first). */
-export function popupEntries(flags, stored) {
-  const entries = (flags || []).map((f) => ({ ...f, source: "live" }));
+/** Merge live flags and stored findings into one list for the popup (live first). Scores under
+ * the threshold are not flags and are left out; `tasks` are the served models per task. */
+export function popupEntries(flags, stored, tasks) {
+  const entries = (flags || []).filter((f) => isFlag(f, tasks)).map((f) => ({ ...f, source: "live" }));
   const seen = new Set(entries.map((f) => `${f.task}|${f.item_id}`));
   for (const f of stored?.findings || []) {
     const key = `${f.task}|${f.item_id}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key) || !isFlag(f, tasks)) continue;
     seen.add(key);
-    entries.push({ ...f, source: "stored", why: `stored finding of model ${f.model_id}` });
+    entries.push({ ...f, source: "stored", why: `Found earlier by the ${modelName(f.task)}.` });
   }
   for (const p of stored?.page_findings || []) {
     entries.push({

@@ -7,6 +7,8 @@ import pytest
 from snarewatch.api_predict import StaticModels, TaskModel
 
 TOKEN = "test-token-0123456789abcdef"
+LOCAL = "http://127.0.0.1"
+"""The API answers only to loopback Host names."""
 
 
 def keyword_model(
@@ -69,5 +71,5 @@ def client(settings, models):
     from snarewatch.api import create_app
 
     app = create_app(settings, token=TOKEN, models=models)
-    with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with TestClient(app, base_url=LOCAL, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
         yield c

@@ -10,6 +10,8 @@ from snarewatch.api import create_app
 from snarewatch.api_auth import EXTENSION_ORIGIN, load_or_create_token, token_path
 
 TOKEN = "test-token-0123456789abcdef"
+LOCAL = "http://127.0.0.1"
+"""The API answers only to loopback Host names."""
 
 
 def test_token_created_once_with_owner_only_permissions(tmp_path):
@@ -28,7 +30,7 @@ def test_token_file_permissions_are_tightened(tmp_path):
 
 def test_requests_without_the_token_are_refused(settings, models):
     app = create_app(settings, token=TOKEN, models=models)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         for method, path in [
             ("get", "/v1/health"),
             ("get", "/v1/findings?url=http://x/"),
@@ -46,7 +48,7 @@ def test_requests_without_the_token_are_refused(settings, models):
 def test_server_token_comes_from_the_data_dir(settings, models):
     app = create_app(settings, models=models)
     token = token_path(settings.data_dir).read_text().strip()
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         assert c.get("/v1/health", headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
@@ -84,7 +86,7 @@ def test_extra_origins_can_be_allowed(settings, models):
     app = create_app(
         settings, token=TOKEN, models=models, allowed_origins=("chrome-extension://other",)
     )
-    with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with TestClient(app, base_url=LOCAL, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
         assert (
             c.get("/v1/health", headers={"Origin": "chrome-extension://other"}).status_code == 200
         )
@@ -93,7 +95,7 @@ def test_extra_origins_can_be_allowed(settings, models):
 
 def test_large_bodies_are_refused(settings, models):
     app = create_app(settings, token=TOKEN, models=models, max_body_bytes=1000)
-    with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with TestClient(app, base_url=LOCAL, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
         big = {
             "url": "http://x/",
             "elements": [{"id": str(i), "text": "x" * 50} for i in range(40)],
@@ -114,7 +116,7 @@ def test_large_bodies_are_refused(settings, models):
 
 def test_bursts_beyond_the_rate_are_refused(settings, models):
     app = create_app(settings, token=TOKEN, models=models, rate_per_s=1, burst=3)
-    with TestClient(app, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
+    with TestClient(app, base_url=LOCAL, headers={"Authorization": f"Bearer {TOKEN}"}) as c:
         codes = [c.get("/v1/health").status_code for _ in range(6)]
     assert codes[:3] == [200, 200, 200]
     assert 429 in codes[3:]

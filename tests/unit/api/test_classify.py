@@ -40,6 +40,7 @@ def test_only_positive_elements_come_back_with_type_why_and_score(client):
         "model_id": "deceptive-ui-m1",
         "negative_label": "not_dark_pattern",
         "item_kind": "ui_element",
+        "threshold": 0.5,
         "classified": 3,
     }
     assert body["tasks"]["wildlife"]["classified"] == 2

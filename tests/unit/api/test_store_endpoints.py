@@ -161,7 +161,8 @@ def test_feedback_can_be_left_for_the_loader(settings, models, token):
     from snarewatch.api import create_app
 
     app = create_app(settings, token=token, models=models, load_feedback=False)
-    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
+    with TestClient(app, base_url="http://127.0.0.1",
+                    headers={"Authorization": f"Bearer {token}"}) as c:
         resp = c.post(
             "/v1/feedback",
             json={

@@ -99,7 +99,7 @@ def test_partial_store_explains_missing_steps(tmp_path: Path) -> None:
                                    budget_curve=tmp_path / "absent.json")
     assert sections == ALL_SECTIONS
     assert "none is classified yet" in text and "snarewatch classify wildlife" in text
-    assert "No gold evaluation stored yet" in text and "benchmarks/budget_curve.py" in text
+    assert "No gold evaluation stored yet" in text and "snarewatch loop wildlife" in text
 
 
 def test_missing_or_bad_screenshots_are_left_out(tmp_path: Path) -> None:

@@ -1,0 +1,263 @@
+"""Researchers' own questions, end to end: label, train, classify, verify, scored on real labels.
+
+Run: .venv/bin/python benchmarks/questions.py [--only yada-urgency,bird-wanted] [--budget 150]
+         [--seed-size 40] [--backend embedded] [--fresh]
+
+Each question is a task spec in benchmarks/questions/ written the way the README teaches (one
+sentence, two labels with definitions and near misses, two examples), over real human-labelled
+data the specs were not tuned on: the Yada et al. shopping-page texts as binary questions by
+their `Pattern Category`, the Stringham et al. bird ads' "wanted ad" label (2,000 ads drawn at
+random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
+would, with the embedded teacher:
+- without seed labels: `label` (150 items), `train`, `classify`;
+- with a seed set: `labels seed` (40 items, whose human labels come from the data's gold
+  labels), then `label` (150), `train`, `classify` with the teacher verifying the flags.
+The student is scored on the items nobody labelled (neither the seed nor the teacher); the
+teacher on its own labels. Printed per run: precision, recall, F1, the flag rate against the
+true rate, what the guards said (a collapsed labelling run, a refused student, a flag-rate
+warning), and teacher seconds. Answers are cached per question in benchmarks/out/questions/, so
+a rerun (e.g. after a change to training) asks the teacher only what it was not asked before;
+`--fresh` also forgets the answers. Writes benchmarks/out/questions.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._machine import OUT_DIR, SHARED_DATA, machine_line, write_result  # noqa: E402
+from classifiers.base import StudentError  # noqa: E402
+from classifiers.classify import classify_task  # noqa: E402
+from classifiers.train import train_task  # noqa: E402
+from labeler.llm import make_backend  # noqa: E402
+from labeler.run import label_items  # noqa: E402
+from labeler.seeds import choose_seed, estimated_positive_rate  # noqa: E402
+from labeler.verify import verify_flags  # noqa: E402
+from snarewatch.config import Settings  # noqa: E402
+from snarewatch.errors import SnarewatchError  # noqa: E402
+from snarewatch.metrics import binary_metrics  # noqa: E402
+from snarewatch.schema import Ad, Answer, Element, Label  # noqa: E402
+from snarewatch.store import Landing, load_pending, query_records  # noqa: E402
+from snarewatch.taskspec import TaskSpec  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+SPECS = HERE / "questions"
+WORK = OUT_DIR / "questions"
+GOLD_ANNOTATOR = "human:gold"
+
+
+@dataclass
+class Question:
+    """A spec and its items with their true side."""
+
+    name: str
+    spec: TaskSpec
+    records: list[Any]  # Ad or Element records
+    truth: dict[str, bool]  # item id → positive
+
+
+def _yada(name: str, category: str) -> Callable[[Path], Question]:
+    def build(data: Path) -> Question:
+        rows = list(csv.DictReader((data / "darkpatterns" / "ec-darkpattern-dev.tsv").open(
+            encoding="utf-8"), delimiter="\t"))
+        records, truth = [], {}
+        for n, r in enumerate(rows):
+            item = f"yada{n:05d}"
+            # One page's strings share a URL, so folds and seeds never split a page.
+            records.append(Element(element_id=item, site="yada", url=f"yada:{r['page_id']}",
+                                   source="import", text=r["text"]))
+            truth[item] = r["Pattern Category"] == category
+        return Question(name, TaskSpec.from_path(SPECS / f"{name}.toml"), records, truth)
+    return build
+
+
+def _birds(data: Path) -> Question:
+    with (data / "ads" / "stringham-bird-ads.csv").open(encoding="latin-1") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["label3"] in ("0", "1")]
+    rows = random.Random(3).sample(rows, 2000)
+    records = [Ad(ad_id=r["classifieds_unique_listing_id"], site="birds", source="import",
+                  title=r["text_stop_stem"], description="") for r in rows]
+    truth = {r["classifieds_unique_listing_id"]: r["label3"] == "1" for r in rows}
+    return Question("bird-wanted", TaskSpec.from_path(SPECS / "bird-wanted.toml"), records, truth)
+
+
+def _demo_wildlife(data: Path) -> Question:
+    from labeler.taskspecs import load_task
+    from snarewatch.demo_site.truth import ground_truth
+
+    ads = ground_truth()["ads"]
+    records = [Ad(ad_id=a["id"], site="demo", url=a["url"], source="import", title=a["title"],
+                  description=a["description"]) for a in ads]
+    return Question("demo-wildlife", load_task("wildlife"), records,
+                    {a["id"]: bool(a["is_wildlife"]) for a in ads})
+
+
+QUESTIONS: dict[str, Callable[[Path], Question]] = {
+    "yada-urgency": _yada("yada-urgency", "Urgency"),
+    "yada-social-proof": _yada("yada-social-proof", "Social Proof"),
+    "yada-scarcity": _yada("yada-scarcity", "Scarcity"),
+    "yada-misdirection": _yada("yada-misdirection", "Misdirection"),
+    "bird-wanted": _birds,
+    "demo-wildlife": _demo_wildlife,
+}
+
+
+def _store(q: Question, condition: str, fresh: bool) -> Settings:
+    """A new store for one run, with the question's items and the answers of earlier runs."""
+    folder = WORK / q.name / condition
+    answers: list[Answer] = []
+    db = folder / "snarewatch.duckdb"
+    if db.exists() and not fresh:
+        rows = query_records(db, "SELECT * FROM answers")
+        answers = [Answer(**{**r, "probabilities": json.loads(r["probabilities"])
+                             if isinstance(r["probabilities"], str) else r["probabilities"]})
+                   for r in rows]
+    shutil.rmtree(folder, ignore_errors=True)
+    s = Settings(data_dir=folder)
+    landing = Landing(s.landing_dir)
+    for lo in range(0, len(q.records), 5000):
+        landing.write(q.records[lo:lo + 5000])
+    if answers:
+        landing.write(answers)
+    load_pending(s.db_path, s.landing_dir)
+    return s
+
+
+def _gold_labels(s: Settings, q: Question, item_ids: list[str]) -> None:
+    neg = next(n for n in q.spec.label_names if n not in q.spec.positive)
+    Landing(s.landing_dir).write([
+        Label(label_id=f"gold-{i}", task=q.spec.name, item_id=i, item_kind=q.spec.item_kind,
+              value=q.spec.positive[0] if q.truth[i] else neg, probability=1.0,
+              source=GOLD_ANNOTATOR, p_positive=float(q.truth[i])) for i in item_ids])
+    load_pending(s.db_path, s.landing_dir)
+
+
+def _score(truth: dict[str, bool], flagged: set[str], items: list[str]) -> dict[str, Any]:
+    m = binary_metrics([truth[i] for i in items], [i in flagged for i in items])
+    true_rate = sum(truth[i] for i in items) / len(items) if items else 0.0
+    flag_rate = sum(i in flagged for i in items) / len(items) if items else 0.0
+    return {"precision": round(m["precision"], 3), "recall": round(m["recall"], 3),
+            "f1": round(m["f1"], 3), "flag_rate": round(flag_rate, 4),
+            "true_rate": round(true_rate, 4), "n": len(items)}
+
+
+def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> dict[str, Any]:
+    """One end-to-end run of a question; returns its figures."""
+    s = _store(q, condition, args.fresh)
+    out: dict[str, Any] = {"question": q.name, "condition": condition}
+    seeded: list[str] = []
+    if condition == "seed":
+        items, _ = choose_seed(s, q.spec, args.seed_size, seed=0)
+        seeded = [i["item_id"] for i in items]
+        _gold_labels(s, q, seeded)
+        out["seed_positives"] = sum(q.truth[i] for i in seeded)
+    t = time.perf_counter()
+    labels = label_items(s, q.spec, budget=args.budget, backend=backend, seed=0)
+    load_pending(s.db_path, s.landing_dir)
+    out["label_seconds"] = round(time.perf_counter() - t, 1)
+    out["collapsed"] = labels.collapsed
+    out["calibration"] = labels.calibration
+    llm = {r["item_id"]: r["value"] in q.spec.positive for r in query_records(
+        s.db_path, "SELECT item_id, value FROM current_labels WHERE task = ? AND source LIKE "
+                   "'llm:%' AND value IS NOT NULL", [q.spec.name])}
+    out["teacher"] = _score(q.truth, {i for i, p in llm.items() if p}, sorted(llm))
+    try:
+        trained = train_task(s, q.spec, force=True)
+    except StudentError as exc:
+        out["error"] = str(exc)
+        return out
+    load_pending(s.db_path, s.landing_dir)
+    out["student_kind"] = trained.student
+    out["refused"] = trained.refused
+    out["baseline"] = trained.verdict
+    out["seed_check"] = trained.seed.get(trained.student)
+    verify = condition == "seed"
+    classify_task(s, q.spec, propose=verify)
+    load_pending(s.db_path, s.landing_dir)
+    unlabelled = sorted(set(q.truth) - set(llm) - set(seeded))
+    preds = {r["item_id"]: (r["score"], r["positive"]) for r in query_records(
+        s.db_path, "SELECT item_id, score, positive FROM current_predictions WHERE task = ?",
+        [q.spec.name])}
+    threshold = trained.threshold
+    out["student"] = _score(q.truth, {i for i, (sc, _) in preds.items() if sc >= threshold},
+                            unlabelled)
+    if verify:
+        t = time.perf_counter()
+        checked = verify_flags(s, q.spec, backend=backend)
+        load_pending(s.db_path, s.landing_dir)
+        out["verify_seconds"] = round(time.perf_counter() - t, 1)
+        out["verified"] = {"flags": checked.verified, "confirmed": checked.confirmed,
+                           "seconds_per_flag": round(checked.seconds_per_flag, 2),
+                           "calibration": checked.calibration}
+    findings = {r["item_id"] for r in query_records(
+        s.db_path, "SELECT item_id FROM findings WHERE task = ?", [q.spec.name])}
+    out["findings"] = _score(q.truth, findings, unlabelled)
+    expected, source = estimated_positive_rate(s, q.spec)
+    scored = len(preds) or 1
+    rate = len(findings) / scored
+    out["guard"] = {"expected_rate": None if expected is None else round(expected, 4),
+                    "from": source, "flag_rate": round(rate, 4),
+                    "warned": bool(expected and rate > 3 * expected)}
+    out["teacher_seconds"] = round(labels.label_seconds + out.get("verify_seconds", 0.0), 1)
+    return out
+
+
+def _line(r: dict[str, Any]) -> str:
+    if "error" in r:
+        return f"{r['question']:<18} {r['condition']:<6} error: {r['error']}"
+    f, t = r["findings"], r["teacher"]
+    guards = [g for g in ("collapsed" if r.get("collapsed") else "",
+                          "refused" if r.get("refused") else "",
+                          "warned" if r["guard"]["warned"] else "") if g]
+    return (f"{r['question']:<18} {r['condition']:<6} teacher F1 {t['f1']:.2f} | student F1 "
+            f"{r['student']['f1']:.2f} | findings P {f['precision']:.2f} R {f['recall']:.2f} "
+            f"F1 {f['f1']:.2f} | flags {f['flag_rate']:.1%} vs true {f['true_rate']:.1%} | "
+            f"teacher {r['teacher_seconds']:.0f} s | {', '.join(guards) or 'no warning'}")
+
+
+def main() -> None:
+    """Run the chosen questions without and with a seed set; print and save the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=SHARED_DATA)
+    parser.add_argument("--only", default=",".join(QUESTIONS))
+    parser.add_argument("--conditions", default="noseed,seed")
+    parser.add_argument("--budget", type=int, default=150)
+    parser.add_argument("--seed-size", type=int, default=40)
+    parser.add_argument("--backend", default="embedded")
+    parser.add_argument("--fresh", action="store_true", help="Forget cached answers too.")
+    args = parser.parse_args()
+    if not args.data.exists():
+        sys.exit(f"no data at {args.data}: pass --data ../shared/data")
+    print(machine_line())
+    backend = make_backend(Settings(), args.backend)
+    results = []
+    for name in args.only.split(","):
+        q = QUESTIONS[name](args.data)
+        for condition in args.conditions.split(","):
+            try:
+                r = run(q, condition, args, backend)
+            except SnarewatchError as exc:
+                r = {"question": name, "condition": condition, "error": str(exc)}
+            results.append(r)
+            print(_line(r), flush=True)
+    path = write_result("questions", {"budget": args.budget, "seed_size": args.seed_size,
+                                      "results": results})
+    print(f"figures: {path}")
+
+
+if __name__ == "__main__":
+    main()

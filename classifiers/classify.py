@@ -15,7 +15,13 @@ from datetime import datetime
 import numpy as np
 
 from classifiers.base import BaseStudent
-from classifiers.registry import ModelNotFoundError, get_model, load_model, promoted_model
+from classifiers.registry import (
+    ModelNotFoundError,
+    get_model,
+    load_model,
+    newest_model,
+    promoted_model,
+)
 from snarewatch.config import Settings
 from snarewatch.errors import SnarewatchError
 from snarewatch.schema import Prediction, Run, stable_id, utcnow
@@ -114,6 +120,12 @@ def classify_task(
     name = task if isinstance(task, str) else task.name
     info = get_model(settings, model_id) if model_id else promoted_model(settings, name)
     if info is None:
+        newest = newest_model(settings, name)
+        if newest is not None:
+            raise ModelNotFoundError(
+                f"task {name!r} has no promoted model: {newest.model_id} was not promoted ("
+                f"{'; '.join(newest.card.get('guards') or ['see its card'])}); label more and "
+                f"train again, or `snarewatch models promote {newest.model_id}`")
         raise ModelNotFoundError(f"task {name!r} has no model yet: run `snarewatch train {name}`")
     if info.task != name:
         raise ModelNotFoundError(f"model {info.model_id} is for task {info.task!r}, not {name!r}")

@@ -122,11 +122,18 @@ def get_model(settings: Settings, model_id: str) -> ModelInfo:
 
 
 def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
-    """The promoted model of a task, else its newest model, else None."""
+    """The promoted model of a task, or None.
+
+    A model that `train` saved but refused to promote (too few positives, F1 under the floor)
+    is never used in its place: its flags would mislead.
+    """
     rows = query_records(settings.db_path,
                          f"SELECT {_COLUMNS} FROM promoted_models WHERE task = ?", [task])
-    if rows:
-        return _info(rows[0])
+    return _info(rows[0]) if rows else None
+
+
+def newest_model(settings: Settings, task: str) -> ModelInfo | None:
+    """The task's most recently trained model, promoted or not (None without any)."""
     rows = query_records(settings.db_path,
                          f"SELECT {_COLUMNS} FROM models WHERE task = ? "
                          "ORDER BY created_at DESC LIMIT 1", [task])

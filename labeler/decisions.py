@@ -9,8 +9,11 @@ level while keeping the model's ranking:
   the positives' and the negatives'; a two-component Gaussian mixture on them gives each item a
   posterior probability of belonging to the higher group (batch calibration: the correction is
   estimated from the batch itself, Zhou et al. 2024, here with unequal class sizes allowed).
-- `fit_seed` (hand labels): a logistic regression of the human labels on the teacher's log-odds
-  of the same items (Platt scaling), weighted when the seed set was drawn with known weights.
+- `fit_semi` (hand labels and the batch): the same two-group mixture, with the seed set's items
+  fixed in the group their hand label says (semi-supervised EM). The hand labels pin where each
+  group lies; the batch, which the seed over-samples in places, sets how large each group is.
+- `fit_seed` (hand labels only): a logistic regression of the human labels on the teacher's
+  log-odds of the same items (Platt scaling), weighted by the seed set's sampling weights.
 
 Both return a `Calibrator` that maps raw probabilities to calibrated ones; an item is positive
 when its calibrated probability is at least 0.5. `collapse` says when the decisions of a run are
@@ -51,9 +54,9 @@ def log_odds(p: Sequence[float] | np.ndarray) -> np.ndarray:
 class Calibrator:
     """Maps the teacher's raw P(positive) to a calibrated probability.
 
-    `method` is "raw" (identity), "batch" (mixture of the batch's log-odds) or "seed" (Platt
-    scaling on hand labels); `params` holds what was fitted, so the calibrator can be stored
-    and rebuilt.
+    `method` is "raw" (identity), "batch" (mixture of the batch's log-odds), "semi" (the same
+    mixture with hand labels fixing the seed items' groups) or "seed" (Platt scaling on hand
+    labels); `params` holds what was fitted, so the calibrator can be stored and rebuilt.
     """
 
     method: str = "raw"
@@ -66,7 +69,7 @@ class Calibrator:
         z = log_odds(raw)
         if self.method == "seed":
             return 1.0 / (1.0 + np.exp(-(self.params["a"] * z + self.params["b"])))
-        if self.method == "batch":
+        if self.method in ("batch", "semi"):
             # The posterior of the higher group, made non-decreasing in the log-odds: with
             # unequal spreads the wider group would otherwise win again at the far ends, and a
             # surer "yes" must never count for less.
@@ -102,6 +105,8 @@ class Calibrator:
         t = self.threshold_raw
         at = "never positive" if t is None else f"positive at raw P >= {t:.2f}"
         what = {"raw": "uncalibrated", "batch": f"batch-calibrated on {self.n} answers",
+                "semi": f"calibrated on {self.params.get('seed_n', 0)} seed labels and "
+                        f"{self.n} answers",
                 "seed": f"calibrated on {self.n} seed labels"}[self.method]
         return f"{what}: {at}" + (f" ({self.note})" if self.note else "")
 
@@ -140,6 +145,48 @@ def fit_batch(raw: Sequence[float], seed: int = 0) -> Calibrator:
         return Calibrator("raw", n=len(z), note="the answers do not separate into two groups")
     return Calibrator("batch", {"weights": weights.tolist(), "means": means.tolist(),
                                 "sds": sds.tolist()}, n=len(z))
+
+
+def _normal(z: np.ndarray, mu: float, sd: float) -> np.ndarray:
+    return np.exp(-0.5 * ((z - mu) / sd) ** 2) / sd
+
+
+def fit_semi(raw: Sequence[float], seed_raw: Sequence[float], seed_positive: Sequence[bool],
+             *, iterations: int = 200) -> Calibrator | None:
+    """A two-group mixture of the batch's log-odds with the seed items' groups fixed by their
+    hand labels; None without enough seed labels on each side.
+
+    Only the batch sets the groups' sizes: it stands for the items being labelled, where the
+    seed set over-samples likely positives by design.
+    """
+    y = np.asarray(seed_positive, dtype=bool)
+    if y.sum() < MIN_SEED_PER_SIDE or (~y).sum() < MIN_SEED_PER_SIDE:
+        return None
+    zu, zl = log_odds(raw), log_odds(seed_raw)
+    mu = np.array([zl[~y].mean(), zl[y].mean()])
+    floor = 0.1 * float(np.std(np.concatenate([zu, zl]))) + 1e-3
+    sd = np.maximum(np.array([zl[~y].std(), zl[y].std()]), floor)
+    share = 0.5
+    for _ in range(iterations):
+        p1 = share * _normal(zu, mu[1], sd[1])
+        p0 = (1 - share) * _normal(zu, mu[0], sd[0])
+        r = np.where(p0 + p1 > 0, p1 / np.where(p0 + p1 > 0, p0 + p1, 1.0), 0.5)
+        new_share = float(np.clip(r.mean(), 1e-3, 1 - 1e-3)) if len(zu) else float(y.mean())
+        w1 = np.concatenate([r, y.astype(float)])
+        w0 = np.concatenate([1 - r, (~y).astype(float)])
+        z = np.concatenate([zu, zl])
+        new_mu = np.array([np.average(z, weights=w0), np.average(z, weights=w1)])
+        new_sd = np.maximum(np.sqrt([np.average((z - new_mu[0]) ** 2, weights=w0),
+                                     np.average((z - new_mu[1]) ** 2, weights=w1)]), floor)
+        done = abs(new_share - share) < 1e-6 and np.allclose(new_mu, mu, atol=1e-6)
+        share, mu, sd = new_share, new_mu, new_sd
+        if done:
+            break
+    if mu[1] <= mu[0]:  # the teacher ranks the seed backwards: nothing to calibrate with
+        return Calibrator("raw", n=len(zu), note="the teacher's answers do not rank the seed "
+                                                "labels")
+    return Calibrator("semi", {"weights": [1 - share, share], "means": mu.tolist(),
+                               "sds": sd.tolist(), "seed_n": int(len(y))}, n=len(zu))
 
 
 def fit_seed(raw: Sequence[float], positive: Sequence[bool],
@@ -196,6 +243,22 @@ def collapse(positive: Sequence[bool], raw: Sequence[float], *, min_n: int = 30,
     return None
 
 
+def disagrees_with_seed(rate: float | None, seed: Sequence[SeedRow], n: int, *,
+                        min_n: int = 30, factor: float = 4.0) -> Collapse | None:
+    """Seed-calibrated decisions whose positive share is far from the seed's own (weighted):
+    the calibration did not carry over to the items being labelled."""
+    total = sum(r.weight for r in seed)
+    if rate is None or n < min_n or not total:
+        return None
+    expected = sum(r.weight for r in seed if r.positive) / total
+    if expected <= 0 or (expected / factor <= rate <= min(1.0, expected * factor)):
+        return None
+    return Collapse(f"{rate:.0%} of the {n} decisions are positive, where your seed labels "
+                    f"suggest {expected:.0%}",
+                    "check that the seed labels follow the spec's definitions and that the "
+                    "items are the ones the question is about; then label again")
+
+
 @dataclass
 class Decided:
     """One answered item's decision."""
@@ -211,8 +274,7 @@ def choose_calibrator(sample_raw: Sequence[float], seed: Sequence[SeedRow],
     """Seed-fitted when the seed has both sides answered; otherwise fitted on the batch."""
     pairs = [(r, p) for r, p in zip(seed, seed_raw, strict=True) if p is not None]
     if pairs:
-        fitted = fit_seed([p for _, p in pairs], [r.positive for r, _ in pairs],
-                          [r.weight for r, _ in pairs])
+        fitted = fit_semi(sample_raw, [p for _, p in pairs], [r.positive for r, _ in pairs])
         if fitted is not None:
             return fitted
     cal = fit_batch(sample_raw)

@@ -26,6 +26,7 @@ from labeler.decisions import (
     choose_calibrator,
     collapse,
     decide_item,
+    disagrees_with_seed,
     weighted_agreement,
 )
 from labeler.embed import embed_texts
@@ -309,12 +310,13 @@ def _finish(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
         s.by_value[str(d.value)] = s.by_value.get(str(d.value), 0) + 1
     s.abstained = sum(1 for d in decided if d is not None and d.abstained)
     s.positive_rate = (sum(d.p_positive >= 0.5 for d in kept) / len(kept)) if kept else None
-    problem = collapse([d.p_positive >= 0.5 for d in kept],
-                       [r for r, d in zip(raw, decided, strict=True) if d and not d.abstained])
-    if problem is not None and not (seeds and calibrator.method == "seed"):
+    if calibrator.method in ("seed", "semi"):
+        problem = disagrees_with_seed(s.positive_rate, seeds, len(kept))
+    else:
+        problem = collapse([d.p_positive >= 0.5 for d in kept],
+                           [r for r, d in zip(raw, decided, strict=True) if d and not d.abstained])
+    if problem is not None:
         s.collapsed, s.advice = problem.reason, problem.advice
-    elif problem is not None:  # the seed says so too: a rare question, not a broken teacher
-        log.info("one-sided decisions agree with the seed labels: %s", problem.reason)
     _write_labels(run, items, asked, decided, calibrator)
 
 

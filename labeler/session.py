@@ -138,6 +138,10 @@ class AskSession:
 
     def _call(self, items: Sequence[Mapping[str, Any]], question: Question, out: list[Asked],
               calls: list[tuple[int, list[str], float]]) -> None:
+        # In prompt order, prompts that share a beginning (the same kNN examples before the
+        # item, say) come one after the other, so a local model evaluates that beginning once.
+        # (Under --max-cost the order decides which items fit; the cap still holds.)
+        calls = sorted(calls, key=lambda call: call[1])
         # Several variants per item are asked variant by variant over a window of items, so a
         # local model re-reads each variant's shared prefix once per window, not once per item.
         window = max(1, self.backend.concurrency) * \

@@ -2,12 +2,15 @@
 
 The student proposes at high recall; flags are few next to all items, so asking the teacher
 about each costs little. The teacher sees the item's full text and, when the task has hand
-labels, the most similar of them as examples (kNN). Its answers are calibrated and thresholded
-on the seed set: the teacher is asked about every seed item the same way (each never sees
-itself as an example), a Platt scaling is fitted on the hand labels, and the threshold is the
-lowest that keeps the weighted precision on the seed at `target_precision`. Without a seed set
-the teacher's plain answer is calibrated as the task's last labelling run calibrated it.
-Every verdict is a `Verification` record; the `findings` view leaves out rejected flags.
+labels, the most similar of them as examples (kNN). Its answers are calibrated among the flags:
+the teacher is asked about every seed item the same way (each never sees itself as an example)
+and a two-group mixture is fitted to the flags' answers with the seed items' groups fixed by
+their hand labels (`labeler.decisions.fit_semi`), which gives each flag a probability of being
+a true positive. The flags confirmed are those that maximise the expected F1 under those
+probabilities, and never one the teacher thinks more likely false than true; the seed's
+weighted precision and recall at that cut are reported beside it.
+Without a seed set the mixture is fitted to the flags' answers alone. Every verdict is a
+`Verification` record; the `findings` view leaves out rejected flags.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from labeler.decisions import Calibrator, fit_seed
+from labeler.decisions import Calibrator, fit_batch, fit_semi
 from labeler.embed import embed_texts
 from labeler.evaluate import positive_share
 from labeler.items import load_items
@@ -30,7 +33,7 @@ from labeler.session import AskSession
 from labeler.strategy import Strategy
 from labeler.teach import pool_from_rows
 from snarewatch.config import Settings
-from snarewatch.metrics import binary_metrics, choose_threshold
+from snarewatch.metrics import binary_metrics
 from snarewatch.schema import Verification, stable_id, utcnow
 from snarewatch.store import Landing, connect_readonly
 from snarewatch.taskspec import TaskSpec
@@ -41,7 +44,6 @@ FULL_TEXT_CHARS = 2000
 KNN = 4
 """Hand-labelled examples shown with each flag (when the task has a seed set)."""
 
-TARGET_PRECISION = 0.9
 
 
 @dataclass
@@ -102,6 +104,7 @@ class _Verifier:
                                   max_cost=max_cost)
         self.pool = None
         self.vectors: dict[str, np.ndarray] = {}
+        self.seed_raw: dict[str, float] = {}  # the verifier's raw answers on the seed items
         if both:
             rows = [{**r.item, "label": r.label} for r in seeds]
             self.pool = pool_from_rows(self.task, rows, settings.cache_dir,
@@ -128,7 +131,6 @@ class _Verifier:
 def verify_flags(
     settings: Settings, task: TaskSpec, *, backend: LLMBackend | str | None = None,
     budget: int | None = None, max_cost: float | None = None,
-    target_precision: float = TARGET_PRECISION,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> VerifySummary:
     """Ask the teacher about every unverified flag of the task (up to `budget`, surest first)
@@ -146,23 +148,26 @@ def verify_flags(
         return summary
     seeds = seed_rows(settings, task)
     verifier = _Verifier(settings, task, llm, seeds, run_id, max_cost)
-    calibrator, threshold = _calibrate(verifier, seeds, target_precision, summary)
-    if calibrator is None:
-        calibrator = _last_calibrator(settings, task)
-        summary.calibration = f"as the last labelling run: {calibrator.describe()}"
-    summary.threshold = threshold
     by_id = {i["item_id"]: i for i in load_items(settings.db_path, task.item_kind,
                                                  [i for i, _ in todo])}
     items = [by_id[i] for i, _ in todo if i in by_id]
-    records: list[Verification] = []
-    model_ids = _flagging_models(settings, task)
+    raw: list[float | None] = []
     for lo in range(0, len(items), 25):
-        chunk = items[lo:lo + 25]
-        for item, raw in zip(chunk, verifier.raw(chunk), strict=True):
-            records.append(_verdict(task, item["item_id"], model_ids.get(item["item_id"], ""),
-                                    summary, raw, calibrator, threshold, run_id))
+        raw += verifier.raw(items[lo:lo + 25])
         if on_progress is not None:
             on_progress(min(lo + 25, len(items)), len(items))
+    calibrator = _calibrate(settings, task, verifier, seeds, [r for r in raw if r is not None],
+                            summary)
+    posterior = calibrator([r for r in raw if r is not None])
+    # A confirmed flag must be more likely true than not, even where a lower cut would raise
+    # the expected F1 (it would confirm flags the teacher itself doubts).
+    summary.threshold = max(0.5, expected_f1_threshold(posterior))
+    if seeds:
+        _seed_figures(verifier, seeds, calibrator, summary)
+    model_ids = _flagging_models(settings, task)
+    records = [_verdict(task, item["item_id"], model_ids.get(item["item_id"], ""), summary, r,
+                        calibrator, summary.threshold, run_id)
+               for item, r in zip(items, raw, strict=True)]
     verifier.session.flush()
     Landing(settings.landing_dir).write(records)
     summary.skipped += len(items) - summary.verified - summary.failed
@@ -171,28 +176,51 @@ def verify_flags(
     return summary
 
 
-def _calibrate(verifier: _Verifier, seeds: Sequence[SeedRow], target: float,
-               summary: VerifySummary) -> tuple[Calibrator | None, float]:
-    """Platt scaling and a precision threshold on the seed (None without both sides)."""
-    if len({r.positive for r in seeds}) < 2:
-        return None, 0.5
-    raw = verifier.raw([r.item for r in seeds])
-    kept = [(r, p) for r, p in zip(seeds, raw, strict=True) if p is not None]
-    calibrator = fit_seed([p for _, p in kept], [r.positive for r, _ in kept],
-                          [r.weight for r, _ in kept])
-    if calibrator is None:
-        return None, 0.5
-    cal = calibrator([p for _, p in kept])
-    truth = [r.positive for r, _ in kept]
-    weights = [r.weight for r, _ in kept]
-    threshold, at = choose_threshold(truth, cal, min_precision=target, weights=weights)
-    # Never stricter than needed: a calibrated 0.5 already means "more likely than not".
-    threshold = min(threshold, 0.5) if at["precision"] < target else threshold
-    m = binary_metrics(truth, np.asarray(cal) >= threshold, weights)
+def expected_f1_threshold(posterior: Sequence[float] | np.ndarray) -> float:
+    """The cut on calibrated P(positive) that maximises the expected F1 among the flags.
+
+    Confirming the k flags with the highest posteriors gives, in expectation, cumsum(p)[k] true
+    positives out of k confirmed and sum(p) positive flags: F1 = 2 * cumsum(p)[k] / (k + sum(p)).
+    """
+    p = np.sort(np.asarray(posterior, dtype=float))[::-1]
+    if not len(p) or p.sum() <= 0:
+        return 0.5
+    f1 = 2 * np.cumsum(p) / (np.arange(1, len(p) + 1) + p.sum())
+    return float(p[int(np.argmax(f1))])
+
+
+def _calibrate(settings: Settings, task: TaskSpec, verifier: _Verifier, seeds: Sequence[SeedRow],
+               flag_raw: Sequence[float], summary: VerifySummary) -> Calibrator:
+    """The verifier's answers calibrated among the flags: with the seed's hand labels fixing
+    the seed items' groups when there are both kinds, else on the flags' answers alone."""
+    calibrator: Calibrator | None = None
+    if len({r.positive for r in seeds}) == 2:
+        seed_raw = verifier.raw([r.item for r in seeds])
+        kept = [(r, p) for r, p in zip(seeds, seed_raw, strict=True) if p is not None]
+        calibrator = fit_semi(flag_raw, [p for _, p in kept], [r.positive for r, _ in kept])
+        verifier.seed_raw = dict(zip([r.item_id for r, _ in kept], [p for _, p in kept],
+                                     strict=True))
+    if calibrator is None or calibrator.method == "raw":
+        calibrator = fit_batch(flag_raw)
+    if calibrator.method == "raw":
+        calibrator = _last_calibrator(settings, task)
+        summary.calibration = f"as the last labelling run: {calibrator.describe()}"
+    else:
+        summary.calibration = calibrator.describe() + (f", kNN {KNN} seed examples"
+                                                       if verifier.pool is not None else "")
+    return calibrator
+
+
+def _seed_figures(verifier: _Verifier, seeds: Sequence[SeedRow], calibrator: Calibrator,
+                  summary: VerifySummary) -> None:
+    """Weighted precision and recall of the verdicts on the seed items (as if each were a flag)."""
+    kept = [r for r in seeds if r.item_id in verifier.seed_raw]
+    if not kept:
+        return
+    cal = calibrator([verifier.seed_raw[r.item_id] for r in kept])
+    m = binary_metrics([r.positive for r in kept], np.asarray(cal) >= summary.threshold,
+                       [r.weight for r in kept])
     summary.seed_precision, summary.seed_recall = m["precision"], m["recall"]
-    summary.calibration = (f"{calibrator.describe()}, kNN {KNN} seed examples, confirmed at "
-                           f"calibrated P >= {threshold:.2f}")
-    return calibrator, threshold
 
 
 def _verdict(task: TaskSpec, item_id: str, model_id: str, summary: VerifySummary,

@@ -102,3 +102,47 @@ def test_evaluate_student_and_teacher(store, task, tmp_path):
     assert report.teacher is not None and report.teacher["binary"]["f1"] == 1.0
     assert report.teacher["n"] == report.student_same_rows["n"] == 20
     assert (tmp_path / "pr.png").stat().st_size > 1000
+
+
+def _relabel(settings, task, item_ids, value, source, prefix):  # type: ignore[no-untyped-def]
+    Landing(settings.landing_dir).write([
+        Label(label_id=f"{prefix}{i}", task=task.name, item_id=i, item_kind="ui_element",
+              value=value, probability=1.0 if source.startswith("human:") else 0.9,
+              source=source, p_positive=float(value == "dark")) for i in item_ids])
+    load_pending(settings.db_path, settings.landing_dir)
+
+
+def test_a_student_with_too_few_positives_is_saved_but_not_promoted(store, task):
+    from classifiers.registry import promoted_model
+    from classifiers.train import train_task
+
+    darks = [r["item_id"] for r in query_records(
+        store.db_path, "SELECT item_id FROM current_labels WHERE value = 'dark' ORDER BY 1")]
+    _relabel(store, task, darks[4:], "not_dark", "llm:fake", "n")  # 4 positives left
+    result = train_task(store, task, student="tfidf")
+    load_pending(store.db_path, store.landing_dir)
+    assert not result.promoted and promoted_model(store, task.name) is None
+    assert any("only 4 positive labels" in r for r in result.refused)
+    assert result.model.card["guards"] == result.refused
+    forced = train_task(store, task, student="tfidf", force=True)
+    assert forced.promoted
+
+
+def test_hand_labels_weigh_more_and_are_the_students_exam(store, task):
+    from classifiers.train import HUMAN_WEIGHT, load_training_data, train_task
+
+    rows = query_records(store.db_path, "SELECT item_id, value FROM current_labels ORDER BY 1")
+    seed = [r for r in rows if r["value"] == "dark"][:6] + \
+        [r for r in rows if r["value"] == "not_dark"][:6]
+    for r in seed:
+        _relabel(store, task, [r["item_id"]], r["value"], "human:me", "h")
+    data = load_training_data(store, task)
+    weights = dict(zip(data.item_ids, data.weights, strict=True))
+    assert weights[seed[0]["item_id"]] == HUMAN_WEIGHT and sum(data.human) == 12
+    assert max(w for i, w in weights.items() if i not in {r["item_id"] for r in seed}) < 1.0
+    result = train_task(store, task, student="auto", baseline=False)
+    assert set(result.seed) == {"tfidf", "embed", "hybrid"}
+    on_seed = result.seed[result.student]
+    assert on_seed["n"] == 12 and on_seed["positives"] == 6 and 0 <= on_seed["f1"] <= 1
+    assert "seed labels" in result.reason and result.trust["seed_labels"] == 12
+    assert result.model.card["propose_threshold"] <= result.threshold

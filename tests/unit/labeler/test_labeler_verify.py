@@ -1,0 +1,82 @@
+"""Verified findings: the teacher re-checks the student's flags; rejected flags leave `findings`."""
+
+from __future__ import annotations
+
+from conftest import AD_TITLES, hashed_embeddings, load
+
+from labeler.llm.fake import FakeBackend
+from labeler.taskspecs import load_task
+from labeler.verify import unverified_flags, verify_flags
+from snarewatch.schema import Label, Prediction
+from snarewatch.store import Landing, query_records
+
+WILD = ("ivory", "rhino", "parrot", "pangolin", "bear bile", "hawksbill")
+
+
+def _flag_everything(store) -> None:  # type: ignore[no-untyped-def]
+    """A careless student: every ad flagged."""
+    Landing(store.landing_dir).write([
+        Prediction(task="wildlife", item_id=f"ad{i:02d}", item_kind="ad", model_id="m1",
+                   label="wildlife_product", score=0.9, threshold=0.5, positive=True)
+        for i in range(len(AD_TITLES))])
+    load(store)
+
+
+def _teacher() -> FakeBackend:
+    return FakeBackend({"rules": [[w, "wildlife_product", 0.9] for w in WILD],
+                        "default": "not_wildlife"})
+
+
+def test_without_a_seed_the_teacher_rejects_what_it_calls_negative(store, monkeypatch):
+    monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
+    _flag_everything(store)
+    task = load_task("wildlife")
+    assert len(unverified_flags(store, task)) == 12
+    summary = verify_flags(store, task, backend=_teacher())
+    load(store)
+    assert summary.verified == 12 and summary.confirmed == 6 and summary.rejected == 6
+    found = query_records(store.db_path, "SELECT item_id, verification, verified_by FROM findings")
+    assert len(found) == 6 and {r["verification"] for r in found} == {"confirmed"}
+    assert {r["verified_by"] for r in found} == {"llm:fake"}
+    flags = query_records(store.db_path, "SELECT verification, count(*) AS n FROM flags GROUP BY 1")
+    assert {r["verification"]: r["n"] for r in flags} == {"confirmed": 6, "rejected": 6}
+    assert unverified_flags(store, task) == []  # nothing asked twice
+    assert verify_flags(store, task, backend=_teacher()).verified == 0
+
+
+def test_a_human_label_overrules_the_flag_and_the_teacher(store, monkeypatch):
+    monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
+    _flag_everything(store)
+    # ad02 is Tiger Balm: a person says no; ad00 (ivory) a person says yes.
+    Landing(store.landing_dir).write([
+        Label(label_id="h1", task="wildlife", item_id="ad02", item_kind="ad",
+              value="not_wildlife", source="human:alice", p_positive=0.0),
+        Label(label_id="h2", task="wildlife", item_id="ad00", item_kind="ad",
+              value="wildlife_product", source="human:alice", p_positive=1.0)])
+    load(store)
+    task = load_task("wildlife")
+    flags = {i for i, _ in unverified_flags(store, task)}
+    assert "ad02" not in flags and "ad00" not in flags
+    found = {r["item_id"]: r for r in query_records(store.db_path, "SELECT * FROM findings")}
+    assert "ad02" not in found and found["ad00"]["verified_by"] == "human:alice"
+
+
+def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, monkeypatch):
+    monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
+    monkeypatch.setattr("labeler.teach.embed_texts", hashed_embeddings)
+    task = load_task("wildlife")
+    seeds = {"ad00": True, "ad01": True, "ad04": True, "ad02": False, "ad03": False,
+             "ad05": False}
+    Landing(store.landing_dir).write([
+        Label(label_id=f"s{i}", task="wildlife", item_id=i, item_kind="ad",
+              value="wildlife_product" if pos else "not_wildlife", source="human:me",
+              p_positive=float(pos)) for i, pos in seeds.items()])
+    load(store)
+    _flag_everything(store)
+    teacher = _teacher()
+    summary = verify_flags(store, task, backend=teacher)
+    assert "calibrated on 6 seed labels" in summary.calibration
+    assert summary.seed_precision == 1.0 and summary.seed_recall == 1.0
+    # The 6 seed items were asked once for calibration; the 6 other flags once to verify.
+    assert teacher.calls == 12 and summary.verified == 6
+    assert summary.confirmed == 3  # parrot... pangolin, bear bile, hawksbill

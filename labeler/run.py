@@ -184,6 +184,11 @@ def label_items(
     llm = backend if backend is not None and not isinstance(backend, str) else \
         make_backend(settings, backend)
     teaching = teaching or Teaching()
+    if max_cost is not None and getattr(llm, "price_source", "") == "unknown":
+        raise ConfigError(
+            f"--max-cost needs the price of {llm.name!r}, which is not a model with a known "
+            "published price: set SNAREWATCH_LLM_USD_PER_1K_INPUT and "
+            "SNAREWATCH_LLM_USD_PER_1K_OUTPUT (USD per 1,000 tokens) so the cap can be kept")
     budget = task.default_budget if budget is None else budget
     items = load_items(settings.db_path, task.item_kind, item_ids)
     if not items:

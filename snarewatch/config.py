@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         "embedded", description="embedded Qwen2.5-1.5B, any OpenAI-compatible API, or your own GGUF file."
     )
     llm_model_path: Path | None = Field(None, description="GGUF file for llm_backend=gguf.")
-    llm_base_url: str = Field("http://127.0.0.1:8000/v1", description="OpenAI-compatible API base URL.")
+    llm_base_url: str = Field("https://api.openai.com/v1", description="OpenAI-compatible API base URL (a local server too, e.g. http://127.0.0.1:8000/v1).")
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the OpenAI-compatible API.")
     llm_api_key: SecretStr | None = Field(None, description="API key (environment only: SNAREWATCH_LLM_API_KEY).")
     llm_concurrency: int = Field(4, ge=1, le=64, description="Parallel requests to the API.")

@@ -28,14 +28,20 @@ def make_backend(settings: Settings, name: str | None = None) -> LLMBackend:
     if name == "openai":
         from labeler.llm.openai_compat import OpenAICompatBackend
 
+        from labeler.llm.prices import resolve_price
+
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return OpenAICompatBackend(
+        usd_in, usd_out, source = resolve_price(settings.llm_base_url, settings.llm_model,
+                                                settings.llm_usd_per_1k_input,
+                                                settings.llm_usd_per_1k_output)
+        backend = OpenAICompatBackend(
             settings.llm_base_url, settings.llm_model, api_key=key,
             concurrency=settings.llm_concurrency,
             requests_per_minute=settings.llm_requests_per_minute, timeout_s=settings.llm_timeout_s,
-            usd_per_1k_input=settings.llm_usd_per_1k_input,
-            usd_per_1k_output=settings.llm_usd_per_1k_output,
+            usd_per_1k_input=usd_in, usd_per_1k_output=usd_out,
         )
+        backend.price_source = source
+        return backend
     if name == "embedded" or name.startswith("gguf:"):
         from labeler.llm.embedded import EmbeddedBackend
 

@@ -64,6 +64,7 @@ class OpenAICompatBackend:
         self.usd_per_1k_output = usd_per_1k_output
         self.max_answer_tokens = 64
         self.expected_seconds = 1.5  # a hosted API's typical latency per call
+        self.price_source = "settings"  # where usd_per_1k_* come from (labeler.llm.prices)
         self.limiter = RateLimiter(requests_per_minute)
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = httpx.Client(

@@ -156,7 +156,9 @@ def _register_label(app: typer.Typer) -> None:
         method: Method = typer.Option(Method.diversity, "--method", help="Sampling method."),
         backend: str = typer.Option(None, "--backend", "-b",
                                     help="embedded | openai | gguf:PATH | fake:SCRIPT (default: settings)."),
-        plan: bool = typer.Option(False, "--plan", help="Estimate and show one prompt; call nothing."),
+        plan: bool = typer.Option(False, "--plan", help="Estimate items, cost and time and show "
+                                  "one prompt (a local model is timed on 3 items; a paid API "
+                                  "is not called)."),
         max_cost: float = typer.Option(None, "--max-cost", help="Stop before spending more (USD)."),
         seed: int = typer.Option(0, "--seed", help="Sampling seed (recorded)."),
         answer: Answer = typer.Option(Answer.yesno, "--answer",
@@ -200,12 +202,14 @@ def _register_label(app: typer.Typer) -> None:
             p = plan_labels(s, task, budget=budget, method=method.value, backend=backend,
                             item_ids=item_ids, strategy=Strategy(knn=knn, fudd=fudd,
                                                                  variants=variants,
-                                                                 answer=answer.value))
+                                                                 answer=answer.value),
+                            measure=3)
             if fmt is OutputFormat.json:
                 print_rows([asdict(p)], fmt)
                 return
             row = {k: v for k, v in asdict(p).items() if k != "example_prompt"}
-            row["est_cost_usd"] = round(p.est_cost_usd, 4)
+            row["est_cost_usd"] = "unknown: set SNAREWATCH_LLM_USD_PER_1K_INPUT/OUTPUT" \
+                if p.est_cost_usd is None else round(p.est_cost_usd, 4)
             row["est_seconds"] = round(p.est_seconds, 1)
             print_rows([row], fmt, title=f"plan: label {task.name}")
             console.print("[bold]one rendered prompt:[/bold]")

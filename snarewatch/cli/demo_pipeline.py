@@ -111,11 +111,11 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
     pool = f"{len(item_ids):,} shop-page elements" if item_ids is not None else "all items"
     _step(f"2/5 label [{task_name}]: diversity sample of {budget} from {pool}")
     t = time.perf_counter()
-    teaching = None
+    seeded = 0
     if task_name == "wildlife":  # the demo site knows every ad's label, not every element's
-        from snarewatch.cli.demo_seed import seed_teaching
+        from snarewatch.cli.demo_seed import seed_from_truth
 
-        teaching, backend = seed_teaching(s, task, backend, seed)
+        seeded = seed_from_truth(s, task, seed)
     with progress() as bar:
         bar_task = bar.add_task(f"label {task_name}", total=budget, status="")
 
@@ -125,15 +125,17 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
                        status=f"{labels_per_min:.0f} labels/min · {failed} failed")
 
         labels = label_items(s, task, budget=budget, method="diversity", backend=backend,
-                             seed=seed, item_ids=item_ids, on_progress=on_progress,
-                             teaching=teaching)
+                             seed=seed, item_ids=item_ids, on_progress=on_progress)
     _load(s)
     timings[f"label {task_name}"] = time.perf_counter() - t
     by_value = ", ".join(f"{k} {v}" for k, v in sorted(labels.by_value.items(),
                                                       key=lambda kv: -kv[1]))
     console.print(f"{labels.labelled} new labels, {labels.cached} from the cache, "
-                  f"{labels.failed} failed, {labels.abstained} abstained "
-                  f"({labels.label_seconds:.0f} s with {labels.backend}): {by_value}")
+                  f"{labels.failed} failed ({labels.label_seconds:.0f} s with {labels.backend}): "
+                  f"{by_value}; {labels.calibration}", highlight=False)
+    if labels.seed_agreement is not None:
+        console.print(f"the teacher agrees with {labels.seed_agreement:.0%} of the seed labels "
+                      "(weighted)", highlight=False)
     result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
     _step(f"3/5 train [{task_name}]")
     t = time.perf_counter()
@@ -145,12 +147,27 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
     _load(s)
     timings[f"train {task_name}"] = time.perf_counter() - t
     console.print(str(result["train"]), highlight=False)
+    if result["train"].verdict:
+        console.print(f"baseline: {result['train'].verdict}", highlight=False)
+    if not result["train"].promoted:
+        console.print(f"[yellow]{task_name}: the student was not promoted[/yellow] "
+                      f"({'; '.join(result['train'].refused)}): no flags", highlight=False)
+        return result
     _step(f"4/5 classify [{task_name}]")
     t = time.perf_counter()
-    result["classify"] = classify_task(s, task)
+    result["classify"] = classify_task(s, task, propose=seeded > 0)
     _load(s)
-    timings[f"classify {task_name}"] = time.perf_counter() - t
     console.print(str(result["classify"]), highlight=False)
+    if seeded:
+        from labeler.verify import verify_flags
+
+        checked = verify_flags(s, task, backend=backend)
+        _load(s)
+        result["verify"] = checked
+        console.print(f"the teacher re-checked {checked.verified} flags: {checked.confirmed} "
+                      f"confirmed, {checked.rejected} rejected ({checked.seconds_per_flag:.2f} s "
+                      f"a flag; {checked.calibration})", highlight=False)
+    timings[f"classify {task_name}"] = time.perf_counter() - t
     return result
 
 
@@ -208,9 +225,9 @@ def _score_against_truth(s: Settings) -> dict[str, str]:
     truth = ground_truth()
     wildlife_paths = {ad["url"] for ad in truth["ads"] if ad["is_wildlife"]}
     rows = query_records(s.db_path, """
-        SELECT a.url, coalesce(p.positive, false) AS flagged
+        SELECT a.url, f.item_id IS NOT NULL AS flagged
         FROM ads a
-        LEFT JOIN current_predictions p ON p.item_id = a.ad_id AND p.task = 'wildlife'""")
+        LEFT JOIN findings f ON f.item_id = a.ad_id AND f.task = 'wildlife'""")
 
     tp = fp = fn = 0
     for row in rows:

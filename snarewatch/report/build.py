@@ -154,10 +154,13 @@ def _models(ctx: _Context) -> str:
                             "teacher's labels, not against people: see the gold evaluation."))
         parts.append(table([{
             "task": c.task, "model": c.model_id, "student": c.student,
-            "promoted": c.promoted, "labels": c.n_labels, "threshold": c.threshold,
+            "promoted": c.promoted, "trust": c.trust, "threshold": c.threshold,
             **{k: round(v, 3) for k, v in c.metrics.items()},
             "trained": c.created_at,
         } for c in cards[:20]]))
+        if d.verification:
+            parts.append("<h3>How the flags were checked</h3>")
+            parts.append(table([r for r in d.verification if _wants(ctx, r["task"])]))
     else:
         parts.append(empty("No trained models yet.", ("snarewatch train wildlife",
                                                       "snarewatch train deceptive-ui")))

@@ -97,6 +97,13 @@ _QUERIES: dict[str, str] = {
     "eval_runs": """
         SELECT run_id, kind, started_at, finished_at, params, stats FROM runs
         WHERE kind ILIKE '%eval%' AND status = 'done' ORDER BY coalesce(finished_at, started_at)""",
+    "verification": """
+        SELECT task, count(*) AS flags,
+               count(*) FILTER (WHERE verification = 'confirmed') AS confirmed,
+               count(*) FILTER (WHERE verification = 'rejected') AS rejected,
+               count(*) FILTER (WHERE verification = 'unverified') AS unverified,
+               string_agg(DISTINCT verified_by, ', ') AS checked_by
+        FROM flags GROUP BY task ORDER BY task""",
     "tasks": """
         SELECT task, item_kind, count(*) AS n FROM (
             SELECT task, item_kind FROM labels UNION ALL SELECT task, item_kind FROM predictions)
@@ -123,6 +130,7 @@ class ReportData:
     evidence: Rows = field(default_factory=list)
     models: Rows = field(default_factory=list)
     eval_runs: Rows = field(default_factory=list)
+    verification: Rows = field(default_factory=list)
     tasks: Rows = field(default_factory=list)
 
     @property

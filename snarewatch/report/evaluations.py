@@ -36,6 +36,26 @@ class ModelCard:
     metrics: dict[str, float] = field(default_factory=dict)
     label_counts: dict[str, int] = field(default_factory=dict)
     why: str = ""
+    positives: int | None = None  # positive labels it learnt from
+    seed: dict[str, float] = field(default_factory=dict)  # its figures on the hand labels
+    guards: list[str] = field(default_factory=list)  # why it was refused promotion, if it was
+    baseline: str = ""  # how it did against the seed-only baseline
+
+    @property
+    def trust(self) -> str:
+        """One line on how far to trust its flags: what it learnt from and how it scored."""
+        parts = [f"{self.n_labels} labels" + (f" ({self.positives} positive)"
+                                               if self.positives is not None else "")]
+        if "f1" in self.metrics:
+            parts.append(f"CV F1 {self.metrics['f1']:.2f} against the teacher")
+        if self.seed:
+            parts.append(f"F1 {self.seed.get('f1', 0):.2f} on {int(self.seed.get('n', 0))} "
+                         "hand labels")
+        else:
+            parts.append("not checked against hand labels")
+        if self.guards:
+            parts.append("not promoted: " + "; ".join(self.guards))
+        return ", ".join(parts)
 
 
 @dataclass
@@ -64,11 +84,16 @@ def model_cards(models: list[dict[str, Any]]) -> list[ModelCard]:
         if not metrics:  # cards written by other tools may keep metrics at the top level
             metrics = {k: float(v) for k, v in (card.get("metrics") or card).items()
                        if k in _METRIC_KEYS and isinstance(v, int | float)}
+        student = card.get("student") or m.get("student")
         cards.append(ModelCard(
             model_id=m["model_id"], task=m["task"], student=m["student"],
             promoted=bool(m.get("promoted")), threshold=m.get("threshold"),
             created_at=m.get("created_at"), n_labels=card.get("n_labels"), metrics=metrics,
             label_counts=dict(card.get("label_counts") or {}), why=str(card.get("why") or ""),
+            positives=card.get("positives"),
+            seed={k: float(v) for k, v in ((card.get("seed") or {}).get(student) or {}).items()
+                  if isinstance(v, int | float)},
+            guards=list(card.get("guards") or []), baseline=str(card.get("baseline") or ""),
         ))
     return cards
 

@@ -57,7 +57,7 @@ class SetFitStudent(BaseStudent):
 
     name: ClassVar[str] = "setfit"
 
-    def __init__(self, pairs_per_text: int = 10, epochs: int = 1, batch_size: int = 16,
+    def __init__(self, pairs_per_text: int = 6, epochs: int = 1, batch_size: int = 16,
                  lr: float = 2e-5, max_length: int = 64, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.pairs_per_text = pairs_per_text

@@ -7,8 +7,9 @@ the teacher is asked about every seed item the same way (each never sees itself 
 and a two-group mixture is fitted to the flags' answers with the seed items' groups fixed by
 their hand labels (`labeler.decisions.fit_semi`), which gives each flag a probability of being
 a true positive. The flags confirmed are those that maximise the expected F1 under those
-probabilities, and never one the teacher thinks more likely false than true; the seed's
-weighted precision and recall at that cut are reported beside it.
+probabilities (the mixture ranks the flags well, though the seed's typical positives make it
+cautious in absolute terms, so no fixed cut such as 0.5 is imposed); the seed's weighted
+precision and recall at that cut are reported beside it.
 Without a seed set the mixture is fitted to the flags' answers alone. Every verdict is a
 `Verification` record; the `findings` view leaves out rejected flags.
 """
@@ -159,9 +160,11 @@ def verify_flags(
     calibrator = _calibrate(settings, task, verifier, seeds, [r for r in raw if r is not None],
                             summary)
     posterior = calibrator([r for r in raw if r is not None])
-    # A confirmed flag must be more likely true than not, even where a lower cut would raise
-    # the expected F1 (it would confirm flags the teacher itself doubts).
-    summary.threshold = max(0.5, expected_f1_threshold(posterior))
+    summary.threshold = expected_f1_threshold(posterior)
+    if calibrator.method not in ("batch", "semi"):
+        # Not fitted among these flags: its probabilities are not the flags' own, so a flag
+        # is confirmed only when the teacher thinks it more likely true than not.
+        summary.threshold = max(0.5, summary.threshold)
     if seeds:
         _seed_figures(verifier, seeds, calibrator, summary)
     model_ids = _flagging_models(settings, task)

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "label_cmd",
     "teacher_cmd",
     "train_cmd",
+    "default_model_cmd",  # adds to the `models` group of train_cmd
     "deceptive_cmd",
     "sql_cmd",
     "import_cmd",

@@ -8,13 +8,14 @@ default student's training list (after a hand check), "held-out" shops are never
 The demo shop's clean pages (no deceptive element) are read from the running demo server.
 
 Run: .venv/bin/python benchmarks/ui_strings.py [--data DIR]
-Writes benchmarks/out/ui-strings-zyte.jsonl and benchmarks/out/ui-strings-demo.jsonl.
+Writes benchmarks/out/ui-strings-zyte.jsonl, ui-strings-demo.jsonl and zyte-elements.jsonl.gz.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import hashlib
 import json
 import sys
@@ -83,7 +84,10 @@ async def _render(pages: list[tuple[str, str | None, bytes | None]]) -> list[lis
 
 
 def zyte_rows(data: Path) -> list[dict[str, Any]]:
-    """One row per distinct visible string of every Zyte page: page id, shop, split, text."""
+    """One row per distinct visible string of every Zyte page: page id, shop, split, text.
+
+    The element maps themselves go to benchmarks/out/zyte-elements.jsonl.gz (one page a line) for
+    the page-verdict benchmark."""
     folder = data / "product-pages"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
     ids = sorted(truth)
@@ -91,6 +95,12 @@ def zyte_rows(data: Path) -> list[dict[str, Any]]:
         "utf-8", errors="replace"), None) for i in ids]
     maps = asyncio.run(_render(pages))
     rows = []
+    with gzip.open(OUT_DIR / "zyte-elements.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for page_id, (url, _, _), elements in zip(ids, pages, maps, strict=True):
+            site = site_of(url)
+            fh.write(json.dumps({"page_id": page_id, "url": url, "site": site,
+                                 "split": split_of(site), "elements": elements},
+                                ensure_ascii=False) + "\n")
     for page_id, (url, _, _), elements in zip(ids, pages, maps, strict=True):
         site = site_of(url)
         for text in page_strings(elements):

@@ -3,8 +3,9 @@
 On the demo shop, as a user would: install the default student, audit-crawl every /shop page
 into a fresh store, `snarewatch classify deceptive-ui` (the default's predictions feed the
 cascade), then rounds of `snarewatch label deceptive-ui --cascade --backend embedded` (LLM labels
-on the elements the current student is least sure of) and `snarewatch models adapt` (default
-data + the site's labels, promoted, classified again), up to each cumulative budget.
+on the elements the default student is least sure of) and `snarewatch models adapt` (default
+data + the site's labels), up to each cumulative budget; the cascade keeps reading the default's
+predictions, and each site-label weight in --site-weights is tried.
 
 After each round, on the demo's product pages: planted text patterns the student flags (a
 pattern counts when any text of its widget is flagged), strings flagged on clean pages (honest
@@ -135,12 +136,22 @@ def evaluate(student: Any, visits: dict[str, Any], truth: dict[str, Any]) -> dic
     }
 
 
+def _values(settings: Any) -> dict[str, int]:
+    """How many current site labels of each value."""
+    from snarewatch.store import query_records
+
+    rows = query_records(settings.db_path, "SELECT value, count(*) AS n FROM current_labels "
+                         "WHERE task = 'deceptive-ui' AND value IS NOT NULL GROUP BY 1")
+    return {r["value"]: int(r["n"]) for r in rows}
+
+
 def main() -> None:
     """Install, crawl, classify, then label/adapt rounds; print and save each round."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--budgets", default="50,100,200", help="cumulative LLM label budgets")
     ap.add_argument("--backend", default="embedded", help="LLM backend for `snarewatch label`")
     ap.add_argument("--data", type=Path, default=None, help="store folder (default: a temp one)")
+    ap.add_argument("--site-weights", default="1,0.3", help="weights of a site label to try")
     args = ap.parse_args()
     from classifiers.deceptive.adapt import adapt_default
     from classifiers.registry import load_model, promoted_model
@@ -161,20 +172,24 @@ def main() -> None:
     figures: dict[str, Any] = {"backend": args.backend, "rounds": rounds}
     done = 0
     for budget in [int(b) for b in args.budgets.split(",") if b]:
+        # The cascade keeps reading the default's predictions: each round adds LLM labels on
+        # more of the elements the default is least sure of.
         start = time.perf_counter()
         out = cli(env, "label", "deceptive-ui", "--cascade", "--budget", str(budget - done),
                   "--backend", args.backend)
         label_s = time.perf_counter() - start
         picked = re.search(r"cascade: (\d+) items", out)
-        result = adapt_default(settings, promote=True)
-        cli(env, "classify", "deceptive-ui")
-        done = result.site_labels
-        row = {"labels": done, "label_seconds": round(label_s),
-               "unsure_items": int(picked.group(1)) if picked else None,
-               "model": result.model.model_id, "site_cv": result.cv["site"],
-               **evaluate(load_model(result.model), visits, truth)}
-        rounds.append(row)
-        print(f"\n{done} LLM labels ({label_s:.0f} s): {row}", flush=True)
+        for weight in [float(w) for w in args.site_weights.split(",")]:
+            result = adapt_default(settings, site_weight=weight, promote=False)
+            done = result.site_labels
+            row = {"labels": done, "site_weight": weight, "label_seconds": round(label_s),
+                   "unsure_items": int(picked.group(1)) if picked else None,
+                   "model": result.model.model_id, "site_cv": result.cv["site"],
+                   "label_values": _values(settings),
+                   **evaluate(load_model(result.model), visits, truth)}
+            rounds.append(row)
+            print(f"\n{done} LLM labels, site weight {weight} ({label_s:.0f} s): {row}",
+                  flush=True)
         write_result("adaptation", figures)
     print(f"\nwrote {write_result('adaptation', figures)}")
 

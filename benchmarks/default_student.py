@@ -36,9 +36,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from _machine import OUT_DIR, machine_line, write_result  # noqa: E402
 
 GOLD = Path(__file__).resolve().parent / "gold" / "ui-heldout-patterns.tsv"
-_ENGLISH = re.compile(r"\b(?:the|and|to|of|for|in|your|you|with|on|this|is|are|item|add|buy|"
-                      r"now|shop|free|delivery|order|view|all|see|size|new|price|cart|basket)\b",
-                      re.I)
+# English-looking: one of these words (not "in", "to", "on": other languages have them too).
+_ENGLISH = re.compile(r"\b(?:the|and|of|for|your|you|with|this|is|are|item|items|add|buy|now|"
+                      r"shop|free|delivery|order|view|all|see|size|new|price|cart|basket|stock|"
+                      r"more|our|from|by|at|customers?|reviews?)\b", re.I)
 
 
 def _yada_metrics(corpus: Any, score: np.ndarray, threshold: float) -> dict[str, float]:
@@ -149,12 +150,12 @@ def benign(student: Any, threshold: float) -> dict[str, Any]:
     scores = dict(zip(texts, student.positive_score(student.predict_proba(texts)), strict=True))
 
     def share(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        flagged = [r for r in rows if scores[r["text"]] >= threshold]
+        flagged = [r for r in rows if float(scores[r["text"]]) >= threshold]
         return {"strings": len(rows), "pages": len({r["page_id"] for r in rows}),
                 "flagged": len(flagged),
                 "share": round(len(flagged) / max(len(rows), 1), 4),
                 "top": [t[:70] for t in sorted({r["text"] for r in flagged},
-                                               key=lambda t: -scores[t])[:12]]}
+                                               key=lambda t: -float(scores[t]))[:12]]}
 
     held = [r for r in zyte if r["split"] == "held-out"]
     held_benign = [r for r in held if r["text"] not in marks]
@@ -165,7 +166,8 @@ def benign(student: Any, threshold: float) -> dict[str, Any]:
         "held_out_shops": share(held_benign),
         "held_out_shops_english": share([r for r in held_benign if _ENGLISH.search(r["text"])]),
         "held_out_dark_marked": {"strings": len(dark),
-                                 "found": sum(scores.get(t, 0) >= threshold for t in dark)},
+                                 "found": int(sum(float(scores.get(t, 0)) >= threshold
+                                                  for t in dark))},
         "dev_shops_all_strings": share(dev),
         "dev_shops_not_shipped": share([r for r in dev if r["text"] not in shipped]),
         "demo_clean_pages": share([r for r in demo if not r["lookalike"]]),

@@ -29,6 +29,7 @@ STUDENTS: dict[str, str] = {
     "hybrid": "classifiers.hybrid:HybridStudent",
     "finetune": "classifiers.finetune:FinetuneStudent",
     "setfit": "classifiers.setfit:SetFitStudent",
+    "twostage": "classifiers.twostage:TwoStageStudent",
 }
 """Student name -> "module:Class", imported on first use (finetune pulls in torch training)."""
 
@@ -121,15 +122,37 @@ def get_model(settings: Settings, model_id: str) -> ModelInfo:
     raise ModelNotFoundError(f"{model_id!r} matches {len(rows)} models: give more of the id")
 
 
-def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
-    """The promoted model of a task, or None.
+_IS_DEFAULT = "coalesce(json_extract_string(card, '$.default'), 'false') = 'true'"
 
-    A model that `train` saved but refused to promote (too few positives, F1 under the floor)
-    is never used in its place: its flags would mislead.
+CURRENT_MODELS_SQL = f"""
+SELECT task, model_id FROM promoted_models
+UNION ALL
+SELECT task, model_id FROM models
+WHERE {_IS_DEFAULT} AND task NOT IN (SELECT task FROM promoted_models)
+QUALIFY row_number() OVER (PARTITION BY task ORDER BY created_at DESC, model_id DESC) = 1"""
+"""(task, model_id) of the model each task uses: the promoted one, else the shipped default."""
+
+
+def default_model(settings: Settings, task: str) -> ModelInfo | None:
+    """The newest shipped default model of a task (card `default: true`), or None."""
+    rows = query_records(settings.db_path,
+                         f"SELECT {_COLUMNS} FROM models WHERE task = ? AND {_IS_DEFAULT} "
+                         "ORDER BY created_at DESC, model_id DESC LIMIT 1", [task])
+    return _info(rows[0]) if rows else None
+
+
+def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
+    """The promoted model of a task, else its shipped default, else None.
+
+    A site-adapted student takes over from the default the moment it is promoted. A model
+    that `train` saved but refused to promote (too few positives, F1 under the floor) is never
+    used in its place: its flags would mislead.
     """
     rows = query_records(settings.db_path,
                          f"SELECT {_COLUMNS} FROM promoted_models WHERE task = ?", [task])
-    return _info(rows[0]) if rows else None
+    if rows:
+        return _info(rows[0])
+    return default_model(settings, task)
 
 
 def newest_model(settings: Settings, task: str) -> ModelInfo | None:
@@ -138,6 +161,11 @@ def newest_model(settings: Settings, task: str) -> ModelInfo | None:
                          f"SELECT {_COLUMNS} FROM models WHERE task = ? "
                          "ORDER BY created_at DESC LIMIT 1", [task])
     return _info(rows[0]) if rows else None
+
+
+def current_model_ids(settings: Settings) -> dict[str, str]:
+    """Task -> the id of the model it uses now (promoted, else the shipped default)."""
+    return {r["task"]: r["model_id"] for r in query_records(settings.db_path, CURRENT_MODELS_SQL)}
 
 
 def promoted_ids(settings: Settings) -> set[str]:

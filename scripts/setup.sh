@@ -64,5 +64,6 @@ if [ "$(cat "$stamp_dir/teacher-parts" 2>/dev/null)" != "$(sha256sum scripts/tea
   sha256sum scripts/teacher-model.txt | cut -d' ' -f1 > "$stamp_dir/teacher-parts"
 fi
 "$VENV/bin/snarewatch" teacher install
+"$VENV/bin/snarewatch" models install-default
 
 log "ready: source $VENV/bin/activate"

@@ -2,7 +2,8 @@
 
 The request path never calls an LLM: it runs the distilled student of each task, caches answers
 by text (pages repeat "Add to cart" dozens of times, and re-scans resend the same texts), and
-looks at the `promoted_models` view at most every `refresh_s` seconds.
+looks at which model each task uses (promoted, else the shipped default) at most every
+`refresh_s` seconds.
 """
 
 from __future__ import annotations
@@ -168,9 +169,13 @@ class PromotedModels:
     def _promoted_ids(self) -> dict[str, str]:
         if not self.settings.db_path.exists():
             return {}
+        # The promoted model of each task, else its shipped default (deceptive-ui works out of
+        # the box). Imported here: the API composes the classifiers stage.
+        from classifiers.registry import CURRENT_MODELS_SQL
+
         # A short timeout: a busy loader must not stall page requests; the old models serve on.
         with connect_readonly(self.settings.db_path, timeout_s=1.0) as conn:
-            rows = conn.execute("SELECT task, model_id FROM promoted_models").fetchall()
+            rows = conn.execute(CURRENT_MODELS_SQL).fetchall()
         return {str(task): str(model_id) for task, model_id in rows}
 
     def _refresh(self) -> None:

@@ -318,6 +318,33 @@ class PageFinding(Record):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class PageVerdict(Record):
+    """One decision per audited page: is it deceptive, which pattern types, and why.
+
+    `probability` is the calibrated P(page is deceptive) from the page checks and the text
+    student together; `deceptive` is `probability >= 0.5`. `types` lists the level-2 types found
+    (checked ones first); `verified_types` those a check showed false (a timer that restarts, a
+    fee only at checkout). `evidence` holds the features the decision used and, per type, the
+    checks, texts and scores behind it. The newest verdict per URL is in `current_page_verdicts`.
+    """
+
+    __table__ = "page_verdicts"
+    __key__ = ("verdict_id",)
+    verdict_id: str
+    capture_id: str | None = None
+    site: str
+    url: str
+    deceptive: bool
+    probability: float
+    types: list[str] = Field(default_factory=list)
+    verified_types: list[str] = Field(default_factory=list)
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    student_model_id: str | None = None
+    rule: str = ""  # which decision rule (and weights) produced it
+    visits: int = 1  # element maps the audit read (1: a stored capture; timers unverifiable)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class PageSnapshot(BaseModel):
     """One element map of a page at one moment of a multi-visit audit (first, later, reload...)."""
 
@@ -352,7 +379,7 @@ class PageVisits(BaseModel):
 
 RECORD_TYPES: tuple[type[Record], ...] = (
     Run, Crawl, PageCapture, Ad, Element, Sample, Label, ModelInfo, Promotion, Prediction, PageFinding,
-    Answer, Verification,
+    Answer, Verification, PageVerdict,
 )
 """Every stored record type; the store derives Parquet schemas and loader rules from these."""
 

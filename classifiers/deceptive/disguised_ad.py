@@ -25,6 +25,13 @@ AD_HREF = re.compile(
 AD_PATH_OFF_SITE = re.compile(r"/(?:ad|ads)(?:/|$|\?)", re.I)
 # An "Ad" label smaller than this (px) next to content in normal type hides the disclosure.
 TINY_LABEL_PX = 10.0
+# A legible heading that names a block as sponsored ("Products related to this item Sponsored")
+# discloses every link of the block below it, up to this far down (px).
+# (English, with the common European words for "sponsored".)
+SECTION_LABEL = re.compile(
+    r"\b(?:sponsored|advertisements?|ads|gesponsert\w*|sponsoris[ée]\w*|patrocinad[oa]s?|"
+    r"sponsorizzat[oi])\b", re.I)
+SECTION_PX = 600.0
 
 
 def _host(url: str | None) -> str:
@@ -39,6 +46,8 @@ def detect_disguised_ads(visits: PageVisits) -> list[Detection]:
     page_host = _host(visits.final_url or visits.url)
     elements = list(walk(first.elements))
     labels = [e for e in elements if AD_LABEL.match(text_of(e))]
+    sections = [e for e in elements if len(text_of(e)) <= 60 and SECTION_LABEL.search(text_of(e))
+                and float(e.get("font_size") or 0) > TINY_LABEL_PX]
     found = []
     for el in elements:
         href = el.get("href")
@@ -50,6 +59,8 @@ def detect_disguised_ads(visits: PageVisits) -> list[Detection]:
         label = next((lb for lb in labels if contains(el, lb) or _adjacent(lb, el)), None)
         if label is not None and float(label.get("font_size") or 0) > TINY_LABEL_PX:
             continue  # clearly labelled: an honest ad
+        if any(_heads(sec, el) for sec in sections):
+            continue  # a block under a legible "Sponsored" heading: disclosed
         reason = (
             f'its "{text_of(label)}" label is only {float(label.get("font_size") or 0):.0f} px'
             if label is not None
@@ -72,6 +83,14 @@ def detect_disguised_ads(visits: PageVisits) -> list[Detection]:
             )
         )
     return found
+
+
+def _heads(section: El, el: El) -> bool:
+    """True when `section` sits above `el` (within SECTION_PX) and not to its right."""
+    sy, ey = float(section.get("y") or 0), float(el.get("y") or 0)
+    sx = float(section.get("x") or 0)
+    right = float(el.get("x") or 0) + float(el.get("width") or 0)
+    return sy <= ey <= sy + SECTION_PX and sx <= right
 
 
 def _adjacent(label: El, el: El) -> bool:

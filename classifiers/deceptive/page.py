@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import numpy as np
 
 from classifiers.deceptive.banner import detect_banner
 from classifiers.deceptive.claims import detect_claims
@@ -75,26 +78,49 @@ def run_detectors(visits: PageVisits, only: Sequence[str] | None = None) -> list
     return found
 
 
-def student_predictions(
-    student: TextStudent, elements: Sequence[El], threshold: float = 0.5
-) -> list[tuple[El, str, float]]:
-    """(element, level-2 type, probability) for each text the student puts in a pattern class."""
+def student_threshold(student: TextStudent, threshold: float | None = None) -> float:
+    """The cut on P(any pattern): `threshold` if given, else the student's own, else 0.5."""
+    if threshold is not None:
+        return float(threshold)
+    own = getattr(student, "threshold", None)
+    return float(own) if own is not None else 0.5
+
+
+def student_scores(student: TextStudent, elements: Sequence[El]) -> list[tuple[El, str, float]]:
+    """(element, most likely pattern type, P(any pattern type)) for every visible text the
+    student reads (4-300 characters); each distinct text is scored once."""
     candidates = [e for e in elements if is_visible(e) and MIN_TEXT <= len(text_of(e)) <= MAX_TEXT]
     texts = sorted({text_of(e) for e in candidates})
-    if not texts:
+    cols = [i for i, c in enumerate(student.classes_) if c in TYPES]
+    if not texts or not cols:
         return []
-    proba = student.predict_proba(texts)
-    best: dict[str, tuple[str, float]] = {}
-    for text, row in zip(texts, proba, strict=True):
-        i = int(row.argmax())
-        label, p = student.classes_[i], float(row[i])
-        if label in TYPES and p >= threshold:
-            best[text] = (label, p)
-    return [(e, *best[text_of(e)]) for e in candidates if text_of(e) in best]
+    proba = np.asarray(student.predict_proba(texts), dtype=float)[:, cols]
+    score = proba.sum(axis=1)
+    best = proba.argmax(axis=1)
+    by_text = {t: (student.classes_[cols[int(b)]], float(p))
+               for t, b, p in zip(texts, best, score, strict=True)}
+    return [(e, *by_text[text_of(e)]) for e in candidates]
 
 
-def _same_element(a: Detection, el: El) -> bool:
-    return (a.selector is not None and a.selector == el.get("selector")) or (
+def student_predictions(
+    student: TextStudent, elements: Sequence[El], threshold: float | None = None
+) -> list[tuple[El, str, float]]:
+    """(element, level-2 type, P(any pattern)) for each text the student flags: P(any pattern
+    type) at or above `threshold` (default: the student's own threshold)."""
+    cut = student_threshold(student, threshold)
+    return [s for s in student_scores(student, elements) if s[2] >= cut]
+
+
+def _nested(a: str, b: str) -> bool:
+    """True when selector `a` is `b`, or one is inside the other ("#timer" / "#timer > b")."""
+    return a == b or a.startswith(b + " > ") or b.startswith(a + " > ")
+
+
+def same_widget(a: Detection, el: El) -> bool:
+    """True when a detection is about `el`: the same element or text, or one nested in the other
+    (a timer's "Sale ends in" label around its digits)."""
+    sel = el.get("selector")
+    return (a.selector is not None and bool(sel) and _nested(a.selector, str(sel))) or (
         bool(a.text) and a.text == text_of(el)
     )
 
@@ -110,7 +136,7 @@ def merge_student(
         if key in seen:
             continue
         seen.add(key)
-        match = next((d for d in merged if _same_element(d, el)), None)
+        match = next((d for d in merged if same_widget(d, el)), None)
         if match is not None:
             match.evidence["student"] = {"label": l2, "score": round(p, 4), "model_id": model_id}
             continue
@@ -132,29 +158,54 @@ def merge_student(
     return merged
 
 
+@dataclass
+class PageAudit:
+    """One page's audit: every detection (cleared look-alikes included) and the student's score
+    for every text it read (empty without a student); the input of a page verdict."""
+
+    detections: list[Detection]
+    scores: list[tuple[El, str, float]] = field(default_factory=list)
+    threshold: float | None = None  # the student's cut on P(any pattern); None without one
+    model_id: str | None = None
+
+
+def audit_page(
+    visits: PageVisits,
+    student: TextStudent | None = None,
+    *,
+    threshold: float | None = None,
+    model_id: str | None = None,
+) -> PageAudit:
+    """Detectors, then the student's flags merged in (see `merge_student`), plus every score."""
+    found = run_detectors(visits)
+    first = visits.snapshot("first")
+    scores: list[tuple[El, str, float]] = []
+    cut = None
+    if student is not None and first is not None:
+        cut = student_threshold(student, threshold)
+        scores = student_scores(student, first.elements)
+        found = merge_student(found, [s for s in scores if s[2] >= cut], model_id)
+    order = {"yes": 0, "unknown": 1, "no": 2}
+    found.sort(
+        key=lambda d: (d.cleared, order[d.verified_deceptive], -d.score, d.box[1:2] or [0.0])
+    )
+    return PageAudit(found, scores, cut, model_id)
+
+
 def audit_visits(
     visits: PageVisits,
     student: TextStudent | None = None,
     *,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     model_id: str | None = None,
     include_cleared: bool = True,
 ) -> list[Detection]:
     """All findings for one page: detectors, then the student's element classification merged in.
 
-    `include_cleared=False` drops honest look-alikes the checks cleared (a genuine timer, a
-    constant stock note, a fair banner); they are not findings, but an audit may show them.
+    The student flags a text when its P(any pattern type) reaches `threshold` (default: the
+    student's own). `include_cleared=False` drops honest look-alikes the checks cleared (a
+    genuine timer, a constant stock note, a fair banner); they are not findings, but an audit
+    may show them.
     """
-    found = run_detectors(visits)
-    first = visits.snapshot("first")
-    if student is not None and first is not None:
-        found = merge_student(
-            found, student_predictions(student, first.elements, threshold), model_id
-        )
-    if not include_cleared:
-        found = [d for d in found if not d.cleared]
-    order = {"yes": 0, "unknown": 1, "no": 2}
-    found.sort(
-        key=lambda d: (d.cleared, order[d.verified_deceptive], -d.score, d.box[1:2] or [0.0])
-    )
-    return found
+    found = audit_page(visits, student, threshold=threshold, model_id=model_id).detections
+    return found if include_cleared else [d for d in found if not d.cleared]

@@ -10,12 +10,16 @@ from snarewatch.schema import PageVisits
 
 # "— Sarah K., Verified Buyer": an unverifiable signature.
 SIGNATURE = re.compile(
-    r"^[\s—–-]*[A-Z][a-z]+\s+[A-Z]\.?(?:,?\s*(?:(?i:verified (?:buyer|customer|purchase))|"
+    r"^[\s—–-]*[A-Z][a-z]+\s+[A-Z]\.?(?:(?:,\s*|\s+)(?:(?i:verified (?:buyer|customer|purchase))|"
     r"[A-Z][a-z]+))?\s*$"
 )
+# A testimonial is a quote with its signature under it: a signature with no text block of this
+# many characters just above it is a menu entry or a brand ("Filippa K", "Sporty I").
+MIN_QUOTE_CHARS = 30
+QUOTE_GAP_PX = 150.0
 # Reviews that link to their source (a review platform, a profile) are checkable.
 SOURCE_HREF = re.compile(
-    r"trustpilot|google\.com/maps|productreview|yotpo|reviews\.io|/reviews?/\d", re.I
+    r"trustpilot|google\.com/maps|productreview|yotpo|reviews\.io|/reviews?/\d|/profiles?/", re.I
 )
 MIN_SIGNATURES = 2
 
@@ -29,13 +33,24 @@ def _union(els: list[El]) -> list[float]:
     return [x0, y0, x1 - x0, y1 - y0]
 
 
+def _quoted(sig: El, quotes: list[El]) -> bool:
+    sx, sy = float(sig.get("x") or 0), float(sig.get("y") or 0)
+    for q in quotes:
+        bottom = float(q.get("y") or 0) + float(q.get("height") or 0)
+        if bottom <= sy + 5 and sy - bottom <= QUOTE_GAP_PX and abs(float(q.get("x") or 0) - sx) \
+                <= 300:
+            return True
+    return False
+
+
 def detect_testimonials(visits: PageVisits) -> list[Detection]:
     """A block of two or more quotes signed "First L." with no source (`check = "testimonials"`)."""
     first = visits.snapshot("first")
     if first is None:
         return []
     elements = list(walk(first.elements))
-    signed = [e for e in elements if SIGNATURE.match(text_of(e))]
+    quotes = [e for e in elements if len(text_of(e)) >= MIN_QUOTE_CHARS]
+    signed = [e for e in elements if SIGNATURE.match(text_of(e)) and _quoted(e, quotes)]
     if len(signed) < MIN_SIGNATURES:
         return []
     if any(SOURCE_HREF.search(str(e.get("href") or "")) for e in elements):

@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "teacher_cmd",
     "train_cmd",
     "models_cmd",
+    "default_model_cmd",  # adds to the `models` group of models_cmd
     "deceptive_cmd",
     "sql_cmd",
     "import_cmd",

@@ -25,7 +25,7 @@ from snarewatch.cli._common import (
 if TYPE_CHECKING:
     from classifiers.deceptive import Detection
     from snarewatch.config import Settings
-    from snarewatch.schema import PageFinding, PageVisits
+    from snarewatch.schema import PageFinding, PageVerdict, PageVisits
 
 TASK = "deceptive-ui"
 
@@ -68,8 +68,8 @@ def _load_student(s: Settings) -> tuple[Any, str | None, str | None]:
             None,
             None,
             (
-                f"no {TASK} text student is trained yet: running the page detectors only "
-                f"(train one with `snarewatch train {TASK}`)"
+                f"no {TASK} text student is installed: running the page detectors only "
+                f"(install the default with `snarewatch models install-default`)"
             ),
         )
     try:
@@ -137,7 +137,9 @@ def audit_url(
     site: str | None = None,
 ) -> dict[str, Any]:
     """Audit one URL: visits, detectors + student, annotated screenshot, records; a result dict."""
-    from classifiers.deceptive import annotate, audit_visits
+    from classifiers.deceptive import annotate
+    from classifiers.deceptive.page import audit_page
+    from classifiers.deceptive.verdict import page_verdict
     from crawler.capture import element_records
     from crawler.visits import audit_visit
     from snarewatch.schema import PageCapture, stable_id, utcnow
@@ -146,12 +148,15 @@ def audit_url(
     started = time.perf_counter()
     visits = audit_visit(s, url, wait_s=wait_s, follow_checkout=follow_checkout)
     student, model_id, note = _load_student(s)
-    detections = audit_visits(visits, student, model_id=model_id)
+    audit = audit_page(visits, student, model_id=model_id)
+    detections = audit.detections
     findings = [d for d in detections if not d.cleared]
     cleared = [d for d in detections if d.cleared]
     annotated_png = annotate(visits.screenshot_png, detections) if visits.screenshot_png else None
     now = utcnow()
     capture_id = stable_id("audit", url, now.isoformat())
+    site = _site(visits.final_url or url, s, site) if store else _site(visits.final_url or url)
+    verdict = page_verdict(audit, visits, site=site, capture_id=capture_id)
     result: dict[str, Any] = {
         "url": url,
         "final_url": visits.final_url,
@@ -159,6 +164,7 @@ def audit_url(
         "audited_at": now.isoformat(timespec="seconds"),
         "student": model_id,
         "notes": [note] if note else [],
+        "verdict": verdict_dict(verdict),
         "visits": [sn.label for sn in visits.snapshots],
         "errors": visits.errors,
         "findings": [_finding_dict(d) for d in findings],
@@ -170,7 +176,6 @@ def audit_url(
         shot = blobs.put(visits.screenshot_png) if visits.screenshot_png else None
         annotated = blobs.put(annotated_png) if annotated_png else None
         first = visits.snapshot("first")
-        site = _site(visits.final_url or url, s, site)
         elements = element_records(first.elements if first else [], capture_id, site, url)
         element_ids = {str(e.selector): e.element_id for e in elements if e.selector}
         landing.write(
@@ -195,145 +200,47 @@ def audit_url(
             findings_records(visits, findings, capture_id, element_ids, annotated, model_id,
                              site)
         )
+        landing.write([verdict])
         load_pending(s.db_path, s.landing_dir)
         result["annotated_sha256"] = annotated
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
 
 
-_ELEMENT_COLUMNS = (
-    "element_id, capture_id, url, site, idx, tag, role, text, x, y, width, height, "
-    "font_size, font_weight, color, background_color, visible, input_type, checked, "
-    "in_overlay, selector, extra"
-)
+def detect_stored(s: Settings, **kwargs: Any) -> dict[str, Any]:
+    """Detect patterns on stored captures and give each page a verdict (see deceptive_detect)."""
+    from snarewatch.cli.deceptive_detect import detect_stored as run
+
+    return run(s, **kwargs)
 
 
-def _stored_visits(
-    s: Settings, capture_ids: list[str]
-) -> dict[str, tuple[PageVisits, dict[str, str]]]:
-    """PageVisits (one "first" snapshot) and selector -> element_id per stored capture."""
-    from snarewatch.schema import PageSnapshot, PageVisits
-    from snarewatch.store import Blobs, query_records
+def verdict_dict(v: PageVerdict) -> dict[str, Any]:
+    """The verdict as printed and returned by `audit --format json`."""
+    from classifiers.deceptive.taxonomy import NAMES
 
-    rows = query_records(
-        s.db_path,
-        f"SELECT {_ELEMENT_COLUMNS} FROM ui_elements "
-        "WHERE list_contains(?, capture_id) ORDER BY capture_id, idx",
-        [capture_ids],
-    )
-    shots = {
-        r["capture_id"]: r["screenshot_sha256"]
-        for r in query_records(
-            s.db_path,
-            "SELECT capture_id, screenshot_sha256 FROM page_captures "
-            "WHERE list_contains(?, capture_id)",
-            [capture_ids],
-        )
-    }
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        extra = row.pop("extra")
-        grouped.setdefault(row["capture_id"], []).append(
-            {**(json.loads(extra) if isinstance(extra, str) and extra else {}), **row}
-        )
-    blobs = Blobs(s.blobs_dir)
-    out = {}
-    for cid, elements in grouped.items():
-        sha = shots.get(cid)
-        png = blobs.get(sha) if sha and blobs.exists(sha) else None
-        url = str(elements[0]["url"] or "")
-        visits = PageVisits(
-            url=url,
-            final_url=url,
-            snapshots=[PageSnapshot(label="first", url=url, elements=elements)],
-            screenshot_png=png,
-        )
-        out[cid] = (
-            visits,
-            {str(e["selector"]): str(e["element_id"]) for e in elements if e["selector"]},
-        )
-    return out
+    return {"deceptive": v.deceptive, "probability": v.probability, "types": v.types,
+            "type_names": [NAMES.get(t, t) for t in v.types], "verified_types": v.verified_types,
+            "rule": v.rule, "features": v.evidence.get("features", {})}
 
 
-def detect_stored(
-    s: Settings,
-    *,
-    site: str | None = None,
-    limit: int | None = None,
-    force: bool = False,
-    batch: int = 200,
-    student: bool = True,
-) -> dict[str, Any]:
-    """Detect patterns on stored captures (single visits); returns counts for the summary.
-
-    With `student=False` only the page detectors run, even when a deceptive-ui student is
-    promoted: their findings are checks, not predictions.
-    """
-    from classifiers.deceptive import annotate, audit_visits
-    from snarewatch.store import Blobs, Landing, load_pending, query_records
-
-    where, params = ["capture_id IS NOT NULL"], []
-    if site:
-        where.append("site = ?")
-        params.append(site)
-    if not force:
-        where.append(
-            "capture_id NOT IN (SELECT capture_id FROM page_findings WHERE capture_id IS NOT NULL)"
-        )
-    sql = f"SELECT DISTINCT capture_id FROM ui_elements WHERE {' AND '.join(where)} ORDER BY 1"
-    ids = [
-        r["capture_id"]
-        for r in query_records(s.db_path, sql + (f" LIMIT {int(limit)}" if limit else ""), params)
-    ]
-    model, model_id, note = _load_student(s) if student else (None, None, None)
-    blobs, landing = Blobs(s.blobs_dir), Landing(s.landing_dir)
-    by_type: dict[tuple[str, str], int] = {}
-    pages = with_findings = n_findings = failed = 0
-    with progress() as bar:
-        task = bar.add_task("detecting", total=len(ids), status="")
-        for start in range(0, len(ids), batch):
-            records = []
-            for cid, (visits, element_ids) in _stored_visits(s, ids[start : start + batch]).items():
-                pages += 1
-                try:
-                    found = audit_visits(visits, model, model_id=model_id, include_cleared=False)
-                    annotated = (
-                        blobs.put(annotate(visits.screenshot_png, found))
-                        if found and visits.screenshot_png
-                        else None
-                    )
-                except (ValueError, OSError) as exc:  # a broken screenshot or element map
-                    failed += 1
-                    err_console.print(f"[red]{esc(cid)}: {esc(exc)}[/red]", highlight=False)
-                    continue
-                records.extend(
-                    findings_records(visits, found, cid, element_ids, annotated, model_id,
-                                     _site(visits.final_url or visits.url, s))
-                )
-                with_findings += bool(found)
-                for d in found:
-                    by_type[(d.l1, d.l2)] = by_type.get((d.l1, d.l2), 0) + 1
-                bar.advance(task)
-            n_findings += len(records)
-            landing.write(records)
-        load_pending(s.db_path, s.landing_dir)
-    return {
-        "notes": [note] if note else [],
-        "pages": pages,
-        "pages_with_findings": with_findings,
-        "findings": n_findings,
-        "failed": failed,
-        "student": model_id,
-        "by_type": [
-            {"l1": k[0], "l2": k[1], "findings": v}
-            for k, v in sorted(by_type.items(), key=lambda kv: -kv[1])
-        ],
-    }
+def verdict_line(verdict: dict[str, Any]) -> str:
+    """One line for people: the decision, its probability and the types behind it."""
+    p = f"P {verdict['probability']:.2f}"
+    if not verdict["deceptive"]:
+        hint = f"; text hints: {', '.join(verdict['type_names'])}" if verdict["types"] else ""
+        return f"Verdict: no deceptive design found ({p}{hint})"
+    shown = set(verdict["verified_types"])
+    types = ", ".join(name + (" (shown false)" if t in shown else "")
+                      for t, name in zip(verdict["types"], verdict["type_names"], strict=True))
+    return f"Verdict: DECEPTIVE ({p}): {types}"
 
 
 def _print_audit(result: dict[str, Any], fmt: OutputFormat) -> None:
     for note in result["notes"]:
         err_console.print(f"[yellow]note:[/yellow] {esc(note)}", highlight=False)
+    if fmt is OutputFormat.table and result.get("verdict"):
+        style = "bold red" if result["verdict"]["deceptive"] else "bold green"
+        console.print(f"[{style}]{esc(verdict_line(result['verdict']))}[/{style}]", highlight=False)
     rows = [
         {
             "#": i,

@@ -1,4 +1,5 @@
-"""`snarewatch detect` over stored element maps: findings land in page_findings, linked."""
+"""`snarewatch detect` over stored element maps: findings land in page_findings, linked, and the
+page gets a verdict."""
 
 from __future__ import annotations
 
@@ -88,6 +89,12 @@ def test_detect_stored_writes_linked_findings(settings):
         ("preselection", "c1-4"),
         ("visual_interference", "c1-1"),
     ]
+    from snarewatch.verdicts import page_verdict
+
+    verdict = page_verdict(settings.db_path, "https://shop.test/p/1")
+    assert verdict is not None and verdict.deceptive and summary["pages_deceptive"] == 1
+    assert verdict.capture_id == "c1" and verdict.visits == 1
+    assert set(verdict.types) == {"confirmshaming", "preselection", "visual_interference"}
     # Already-checked captures are skipped unless forced.
     assert detect_stored(settings)["pages"] == 0
     assert detect_stored(settings, force=True)["pages"] == 1

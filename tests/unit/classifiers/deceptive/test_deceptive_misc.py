@@ -81,11 +81,32 @@ def test_no_offer_no_hidden_subscription(el, visits):
 
 def test_first_name_signatures_are_uncertain_testimonials(el, visits):
     els = [
+        el("This serum changed my skin in a week, I love it!", selector="#t > q1", y=60),
         el("— Sarah K., Verified Buyer", selector="#t > f1", y=100),
+        el("Best purchase of the year, my friends all noticed.", selector="#t > q2", y=160),
         el("— Jess M., Verified Buyer", selector="#t > f2", y=200),
     ]
     [found] = detect_testimonials(visits(("first", 0, els)))
     assert found.l2 == "testimonials_of_uncertain_origin" and found.box[3] > 100
+
+
+def test_menu_entries_and_brands_are_not_signatures(el, visits):
+    els = [el(text, tag="a", selector=f"#nav{i}", y=20 + 20 * i)
+           for i, text in enumerate(["Desktop PCs", "Smart TVs", "Filippa K", "Sporty I"])]
+    assert detect_testimonials(visits(("first", 0, els))) == []
+
+
+def test_links_under_a_legible_sponsored_heading_are_disclosed(el, visits):
+    els = [
+        el("Products related to this item Sponsored", tag="h2", selector="#sp-h", x=20, y=1000,
+           font_size=20.0),
+        *(el(f"Duffle bag {i}", tag="a", selector=f"#sp{i}", x=40 + 200 * i, y=1060,
+             href="https://shop.test/gp/slredirect/x?adId=1&aff=2") for i in range(4)),
+        el("Unlabelled deal", tag="a", selector="#far", x=40, y=2400,
+           href="https://shop.test/promo/deal"),
+    ]
+    [found] = detect_disguised_ads(visits(("first", 0, els)))
+    assert found.selector == "#far"
 
 
 def test_annotated_screenshot_keeps_size_and_draws_boxes(el, visits):

@@ -1,0 +1,160 @@
+"""`snarewatch detect` over stored captures: rebuild each page's visit from the store, run the
+page audit, write findings and a page verdict. Composes classifiers.deceptive with the store."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from snarewatch.cli._common import err_console, esc, progress
+from snarewatch.cli.deceptive_cmd import _load_student, _site, findings_records
+
+if TYPE_CHECKING:
+    from snarewatch.config import Settings
+    from snarewatch.schema import PageFinding, PageVerdict, PageVisits
+
+
+_ELEMENT_COLUMNS = (
+    "element_id, capture_id, url, site, idx, tag, role, text, x, y, width, height, "
+    "font_size, font_weight, color, background_color, visible, input_type, checked, "
+    "in_overlay, selector, extra"
+)
+
+
+def _stored_visits(
+    s: Settings, capture_ids: list[str]
+) -> dict[str, tuple[PageVisits, dict[str, str]]]:
+    """PageVisits (one "first" snapshot) and selector -> element_id per stored capture."""
+    from snarewatch.schema import PageSnapshot, PageVisits
+    from snarewatch.store import Blobs, query_records
+
+    rows = query_records(
+        s.db_path,
+        f"SELECT {_ELEMENT_COLUMNS} FROM ui_elements "
+        "WHERE list_contains(?, capture_id) ORDER BY capture_id, idx",
+        [capture_ids],
+    )
+    shots = {
+        r["capture_id"]: r["screenshot_sha256"]
+        for r in query_records(
+            s.db_path,
+            "SELECT capture_id, screenshot_sha256 FROM page_captures "
+            "WHERE list_contains(?, capture_id)",
+            [capture_ids],
+        )
+    }
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        extra = row.pop("extra")
+        grouped.setdefault(row["capture_id"], []).append(
+            {**(json.loads(extra) if isinstance(extra, str) and extra else {}), **row}
+        )
+    blobs = Blobs(s.blobs_dir)
+    out = {}
+    for cid, elements in grouped.items():
+        sha = shots.get(cid)
+        png = blobs.get(sha) if sha and blobs.exists(sha) else None
+        url = str(elements[0]["url"] or "")
+        visits = PageVisits(
+            url=url,
+            final_url=url,
+            snapshots=[PageSnapshot(label="first", url=url, elements=elements)],
+            screenshot_png=png,
+        )
+        out[cid] = (
+            visits,
+            {str(e["selector"]): str(e["element_id"]) for e in elements if e["selector"]},
+        )
+    return out
+
+
+def detect_stored(
+    s: Settings,
+    *,
+    site: str | None = None,
+    limit: int | None = None,
+    force: bool = False,
+    batch: int = 200,
+    student: bool = True,
+) -> dict[str, Any]:
+    """Detect patterns on stored captures (single visits); returns counts for the summary.
+
+    With `student=False` only the page detectors run, even when a deceptive-ui student is
+    promoted: their findings are checks, not predictions. Each page also gets a verdict
+    (`page_verdicts`); pages with a verdict or findings are skipped unless `force`.
+    """
+    from classifiers.deceptive import annotate
+    from classifiers.deceptive.page import audit_page
+    from classifiers.deceptive.verdict import page_verdict
+    from snarewatch.store import Blobs, Landing, load_pending, query_records
+
+    where, params = ["capture_id IS NOT NULL"], []
+    if site:
+        where.append("site = ?")
+        params.append(site)
+    if not force:
+        # A page is done once it has a verdict (or, from before verdicts, findings).
+        where.append(
+            "capture_id NOT IN (SELECT capture_id FROM page_findings WHERE capture_id IS NOT NULL)"
+        )
+        where.append(
+            "capture_id NOT IN (SELECT capture_id FROM page_verdicts WHERE capture_id IS NOT NULL)"
+        )
+    sql = f"SELECT DISTINCT capture_id FROM ui_elements WHERE {' AND '.join(where)} ORDER BY 1"
+    ids = [
+        r["capture_id"]
+        for r in query_records(s.db_path, sql + (f" LIMIT {int(limit)}" if limit else ""), params)
+    ]
+    model, model_id, note = _load_student(s) if student else (None, None, None)
+    blobs, landing = Blobs(s.blobs_dir), Landing(s.landing_dir)
+    by_type: dict[tuple[str, str], int] = {}
+    pages = with_findings = n_findings = failed = deceptive = 0
+    with progress() as bar:
+        task = bar.add_task("detecting", total=len(ids), status="")
+        for start in range(0, len(ids), batch):
+            records: list[PageFinding] = []
+            verdicts: list[PageVerdict] = []
+            for cid, (visits, element_ids) in _stored_visits(s, ids[start : start + batch]).items():
+                pages += 1
+                try:
+                    audit = audit_page(visits, model, model_id=model_id)
+                    found = [d for d in audit.detections if not d.cleared]
+                    annotated = (
+                        blobs.put(annotate(visits.screenshot_png, found))
+                        if found and visits.screenshot_png
+                        else None
+                    )
+                except (ValueError, OSError) as exc:  # a broken screenshot or element map
+                    failed += 1
+                    err_console.print(f"[red]{esc(cid)}: {esc(exc)}[/red]", highlight=False)
+                    continue
+                site_name = _site(visits.final_url or visits.url, s)
+                records.extend(
+                    findings_records(visits, found, cid, element_ids, annotated, model_id,
+                                     site_name)
+                )
+                verdict = page_verdict(audit, visits, site=site_name, capture_id=cid)
+                verdicts.append(verdict)
+                deceptive += verdict.deceptive
+                with_findings += bool(found)
+                for d in found:
+                    by_type[(d.l1, d.l2)] = by_type.get((d.l1, d.l2), 0) + 1
+                bar.advance(task)
+            n_findings += len(records)
+            landing.write(records)
+            landing.write(verdicts)
+            verdicts = []
+        load_pending(s.db_path, s.landing_dir)
+    return {
+        "notes": [note] if note else [],
+        "pages": pages,
+        "pages_with_findings": with_findings,
+        "pages_deceptive": deceptive,
+        "findings": n_findings,
+        "failed": failed,
+        "student": model_id,
+        "by_type": [
+            {"l1": k[0], "l2": k[1], "findings": v}
+            for k, v in sorted(by_type.items(), key=lambda kv: -kv[1])
+        ],
+    }

@@ -33,6 +33,7 @@ from snarewatch.api_schema import (
     Flag,
     Health,
     PageElement,
+    PageVerdictOut,
     StoredFinding,
     TaskState,
 )
@@ -205,10 +206,19 @@ def create_app(
                     variants,
                 )
             )
+            verdicts = _rows(
+                conn.execute(
+                    "SELECT deceptive, probability, types, verified_types "
+                    f"FROM current_page_verdicts WHERE url IN ({marks}) "
+                    "ORDER BY created_at DESC LIMIT 1",
+                    variants,
+                )
+            )
         return FindingsResponse(
             url=url,
             findings=[StoredFinding(**r) for r in rows],
             page_findings=[jsonable_row(r) for r in pages],
+            verdict=_verdict(verdicts[0]) if verdicts else None,
         )
 
     @app.post("/v1/classify", response_model=ClassifyResponse, tags=["classify"])
@@ -228,6 +238,7 @@ def create_app(
                 item_kind=model.item_kind,
                 threshold=model.threshold,
                 classified=len(targets),
+                trust=model.trust,
             )
             if targets:
                 flags.extend(_flags(model, targets, body.url))
@@ -321,6 +332,15 @@ def check_feedback(body: FeedbackRequest, model: TaskModel | None, tasks: list[s
     if body.label not in labels:
         raise HTTPException(422, f"label: {body.label!r} is not a label of task {body.task!r} "
                                  f"({', '.join(labels)})")
+
+
+def _verdict(row: dict[str, Any]) -> PageVerdictOut:
+    from classifiers.deceptive.taxonomy import NAMES
+
+    types = [str(t) for t in row["types"] or []]
+    return PageVerdictOut(deceptive=bool(row["deceptive"]), probability=float(row["probability"]),
+                          types=types, type_names=[NAMES.get(t, t) for t in types],
+                          verified_types=[str(t) for t in row["verified_types"] or []])
 
 
 def _rows(cursor: Any) -> list[dict[str, Any]]:

@@ -64,6 +64,7 @@ class TaskModel:
     predict: Callable[[list[str]], list[Prediction]]
     negative: str | None = None
     definitions: dict[str, str] = field(default_factory=dict)
+    trust: str = ""  # how far to trust its flags, from its card (classifiers.trust)
     _cache: OrderedDict[str, Prediction] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     cache_size: int = 50_000
@@ -106,6 +107,7 @@ def _registry_loader(settings: Settings, task: str) -> TaskModel | None:
     from classifiers.classify import predict_texts
     from classifiers.registry import load_model, promoted_model
     from classifiers.train import resolve_task
+    from classifiers.trust import trust_line
 
     info = promoted_model(settings, task)
     if info is None:
@@ -135,6 +137,7 @@ def _registry_loader(settings: Settings, task: str) -> TaskModel | None:
         predict=lambda texts: [tuple(p) for p in predict_texts(clf, texts)],  # type: ignore[misc]
         negative=negatives[0] if len(negatives) == 1 else None,
         definitions=definitions,
+        trust=trust_line(info.card or {}, info.student),
     )
 
 

@@ -85,6 +85,7 @@ class TaskState(BaseModel):
     item_kind: Literal["ui_element", "ad"]
     threshold: float | None = Field(None, description="Scores at or above it are flags.")
     classified: int = 0
+    trust: str = Field("", description="How far to trust the model's flags: labels, F1, on what.")
 
 
 class ClassifyResponse(BaseModel):
@@ -111,12 +112,24 @@ class StoredFinding(BaseModel):
     model_id: str
 
 
+class PageVerdictOut(BaseModel):
+    """One decision for the page, the same `snarewatch audit` prints and the report lists."""
+
+    deceptive: bool
+    probability: float
+    types: list[str]
+    type_names: list[str]
+    verified_types: list[str]
+
+
 class FindingsResponse(BaseModel):
     """Everything stored about a page or ad: student findings and page findings."""
 
     url: str
     findings: list[StoredFinding]
     page_findings: list[dict[str, Any]]
+    verdict: PageVerdictOut | None = Field(
+        None, description="The page's newest verdict (snarewatch audit/detect), if any.")
 
 
 class FeedbackRequest(_Body):

@@ -1,5 +1,5 @@
 // The popup: this tab's flags with "correct" / "not deceptive" buttons. Text only, never HTML.
-import { flagHeadline, popupEntries, prettyLabel, wrongButtonText } from "./lib/core.js";
+import { flagHeadline, popupEntries, prettyLabel, trustLines, verdictLine, wrongButtonText } from "./lib/core.js";
 import { loadSettings } from "./lib/settings.js";
 
 const CONNECT_HELP = "Run `snarewatch serve` on this computer, print its token with "
@@ -75,6 +75,9 @@ async function render() {
   }
   const entries = popupEntries(state.flags, state.stored, state.tasks);
   summary.textContent = entries.length ? `${entries.length} flag(s) on this page` : "No flags on this page.";
+  say("verdict", verdictLine(state.stored?.verdict));
+  document.getElementById("trust").replaceChildren(
+    ...trustLines(state.tasks).map((line) => el("li", { text: line })));
   document.getElementById("flags").replaceChildren(...entries.map((entry) => entryItem(entry, state, tabId)));
 }
 

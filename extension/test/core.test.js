@@ -5,7 +5,7 @@ import {
   adMarkText, badgeText, buildClassifyRequest, buildFeedback, debounce, declaredTitle, hasArea,
   flagHeadline, isAdLink, isAdPage, isFlag, isMeaningfulText, isShownStyle, isTitleHeading,
   labelPhrase, normalizeText, percentSure, popupEntries, prettyLabel, scanKey, tooltipLines,
-  wrongButtonText,
+  trustLines, verdictLine, wrongButtonText,
 } from "../src/lib/core.js";
 
 const flag = {
@@ -147,4 +147,21 @@ test("popup entries merge live flags and stored findings without duplicates", ()
   assert.deepEqual(entries.map((e) => [e.source, e.item_id]), [["live", "abc"], ["stored", "ad1"], ["stored", "f1"]]);
   assert.equal(entries[1].why, "Found earlier by the wildlife model.");
   assert.equal(entries[2].why, "timer check: resets on reload");
+});
+
+test("the page verdict reads as one line, checked types marked", () => {
+  assert.equal(verdictLine(null), "");
+  assert.equal(verdictLine({ deceptive: false, probability: 0.22, types: [], verified_types: [] }),
+    "Audit verdict: no deceptive design found (22 % likely deceptive)");
+  assert.equal(verdictLine({ deceptive: true, probability: 0.99, types: ["countdown_timer", "confirmshaming"],
+    type_names: ["Countdown Timer", "Confirmshaming"], verified_types: ["countdown_timer"] }),
+    "Audit verdict: deceptive (99 % likely): Countdown Timer (shown false), Confirmshaming");
+});
+
+test("each served model says how far to trust it; unserved tasks say nothing", () => {
+  const lines = trustLines({
+    "deceptive-ui": { model_id: "d1", trust: "3313 labels, CV F1 0.96 on the shipped human labels" },
+    wildlife: { model_id: null, trust: "" },
+  });
+  assert.deepEqual(lines, ["Deceptive-UI model: 3313 labels, CV F1 0.96 on the shipped human labels"]);
 });

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from snarewatch.cli._common import err_console, esc, progress
-from snarewatch.cli.deceptive_cmd import _load_student, _site, findings_records
+from snarewatch.cli.deceptive_audit import findings_records, load_student, site_name
 
 if TYPE_CHECKING:
     from snarewatch.config import Settings
@@ -105,7 +105,7 @@ def detect_stored(
         r["capture_id"]
         for r in query_records(s.db_path, sql + (f" LIMIT {int(limit)}" if limit else ""), params)
     ]
-    model, model_id, note = _load_student(s) if student else (None, None, None)
+    model, model_id, note = load_student(s) if student else (None, None, None)
     blobs, landing = Blobs(s.blobs_dir), Landing(s.landing_dir)
     by_type: dict[tuple[str, str], int] = {}
     pages = with_findings = n_findings = failed = deceptive = 0
@@ -128,12 +128,12 @@ def detect_stored(
                     failed += 1
                     err_console.print(f"[red]{esc(cid)}: {esc(exc)}[/red]", highlight=False)
                     continue
-                site_name = _site(visits.final_url or visits.url, s)
+                page_site = site_name(visits.final_url or visits.url, s)
                 records.extend(
                     findings_records(visits, found, cid, element_ids, annotated, model_id,
-                                     site_name)
+                                     page_site)
                 )
-                verdict = page_verdict(audit, visits, site=site_name, capture_id=cid)
+                verdict = page_verdict(audit, visits, site=page_site, capture_id=cid)
                 verdicts.append(verdict)
                 deceptive += verdict.deceptive
                 with_findings += bool(found)

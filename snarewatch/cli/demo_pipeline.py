@@ -43,7 +43,7 @@ def run_demo(
     figures: dict[str, Any] = {}
     with serve_in_thread() as base_url:
         console.print(f"demo marketplace running at {base_url}")
-        _step("1/5 crawl")
+        _step("1/6 crawl")
         t = time.perf_counter()
         crawl = run_crawl(s, "demo", base_url=base_url, max_pages=max_pages,
                           on_progress=_crawl_progress())
@@ -54,11 +54,12 @@ def run_demo(
         console.print(f"crawl {crawl.crawl_id}: {crawl.fetched:,} pages, {crawl.ads:,} ads, "
                       f"{crawl.elements:,} UI elements; not captured (recorded with the reason): "
                       f"{skipped}")
-    for task_name in ("wildlife", "deceptive-ui"):
-        figures[task_name] = _run_task(s, task_name, budget=budget, backend=backend, seed=seed,
-                                       timings=timings)
-    figures["pages"] = _run_page_checks(s, timings)
+        figures["wildlife"] = _run_task(s, "wildlife", budget=budget, backend=backend,
+                                        seed=seed, timings=timings)
+        figures["deceptive-ui"] = _run_default_student(s, timings)
+        figures["pages"] = _run_audits(s, base_url, timings)
     figures["quality"] = _summary(s, figures, timings)
+    figures["timings"] = timings
     return figures
 
 
@@ -80,22 +81,6 @@ def _crawl_progress():  # type: ignore[no-untyped-def]
     return update
 
 
-# Where each task's items come from in the demo: wildlife looks at every ad; deceptive-ui at the
-# UI elements of the shop's pages (product, cart, checkout), as a consumer-protection audit
-# would, rather than at the marketplace's navigation and ad pages.
-_DECEPTIVE_PAGES_SQL = """
-    SELECT element_id FROM ui_elements
-    WHERE regexp_matches(url, '/(shop|cart|checkout)([/?]|$)') AND coalesce(text, '') <> ''"""
-
-
-def _item_ids(s: Settings, task_name: str) -> list[str] | None:
-    from snarewatch.store import query_records
-
-    if task_name != "deceptive-ui":
-        return None
-    return [r["element_id"] for r in query_records(s.db_path, _DECEPTIVE_PAGES_SQL)]
-
-
 def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: int,
               timings: dict[str, float]) -> dict[str, Any]:
     """Label a diversity sample, train a student and classify every item of one task."""
@@ -107,15 +92,12 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
     from snarewatch.cli._common import progress
 
     task = load_task(task_name)
-    item_ids = _item_ids(s, task_name)
-    pool = f"{len(item_ids):,} shop-page elements" if item_ids is not None else "all items"
-    _step(f"2/5 label [{task_name}]: diversity sample of {budget} from {pool}")
+    _step(f"2/6 label [{task_name}]: diversity sample of {budget} from every ad")
     t = time.perf_counter()
-    seeded = 0
-    if task_name == "wildlife":  # the demo site knows every ad's label, not every element's
-        from snarewatch.cli.demo_seed import seed_from_truth
+    from snarewatch.cli.demo_seed import seed_from_truth
 
-        seeded = seed_from_truth(s, task, seed)
+    # A researcher's first step: a small hand-labelled seed set (here from the site's truth).
+    seeded = seed_from_truth(s, task, seed)
     with progress() as bar:
         bar_task = bar.add_task(f"label {task_name}", total=budget, status="")
 
@@ -125,7 +107,7 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
                        status=f"{labels_per_min:.0f} labels/min · {failed} failed")
 
         labels = label_items(s, task, budget=budget, method="diversity", backend=backend,
-                             seed=seed, item_ids=item_ids, on_progress=on_progress)
+                             seed=seed, on_progress=on_progress)
     _load(s)
     timings[f"label {task_name}"] = time.perf_counter() - t
     by_value = ", ".join(f"{k} {v}" for k, v in sorted(labels.by_value.items(),
@@ -137,7 +119,7 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
         console.print(f"the teacher agrees with {labels.seed_agreement:.0%} of the seed labels "
                       "(weighted)", highlight=False)
     result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
-    _step(f"3/5 train [{task_name}]")
+    _step(f"3/6 train [{task_name}]")
     t = time.perf_counter()
     try:
         result["train"] = train_task(s, task, student="auto", seed=seed)
@@ -153,7 +135,7 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
         console.print(f"[yellow]{task_name}: the student was not promoted[/yellow] "
                       f"({'; '.join(result['train'].refused)}): no flags", highlight=False)
         return result
-    _step(f"4/5 classify [{task_name}]")
+    _step(f"4/6 classify [{task_name}]")
     t = time.perf_counter()
     result["classify"] = classify_task(s, task, propose=seeded > 0)
     _load(s)
@@ -171,20 +153,44 @@ def _run_task(s: Settings, task_name: str, *, budget: int, backend: Any, seed: i
     return result
 
 
-def _run_page_checks(s: Settings, timings: dict[str, float]) -> dict[str, Any]:
-    """The deceptive-pattern page detectors over the stored captures (one visit each)."""
-    from snarewatch.cli.deceptive_cmd import detect_stored
+def _run_default_student(s: Settings, timings: dict[str, float]) -> dict[str, Any]:
+    """Score every UI element with the shipped deceptive-UI student (no LLM label needed)."""
+    from classifiers.classify import classify_task
+    from classifiers.deceptive.default_student import install_default
+    from labeler.taskspecs import load_task
 
-    _step("5/5 page checks [deceptive patterns on the stored shop pages]")
+    _step("5/6 classify [deceptive-ui] with the shipped default student")
     t = time.perf_counter()
-    # Detectors only: their findings are checks with evidence; the student's flags are scored
-    # separately in the summary.
-    found = detect_stored(s, student=False)
+    installed = install_default(s)
+    console.print(str(installed), highlight=False)
+    result = classify_task(s, load_task("deceptive-ui"))
     _load(s)
-    timings["page checks"] = time.perf_counter() - t
-    console.print(f"{found['pages']:,} pages checked, {found['pages_with_findings']:,} with "
-                  f"findings, {found['findings']:,} findings, {found['failed']} failed")
-    return found
+    timings["classify deceptive-ui"] = time.perf_counter() - t
+    console.print(str(result), highlight=False)
+    return {"install": installed, "classify": result}
+
+
+def _run_audits(s: Settings, base_url: str, timings: dict[str, float]) -> dict[str, Any]:
+    """Audit every crawled shop page (reloads, cart, checkout) and give each a verdict."""
+    from snarewatch.cli._common import progress
+    from snarewatch.cli.deceptive_audit import audit_urls
+    from snarewatch.store import query_records
+
+    paths = sorted({urlsplit(r["url"]).path for r in query_records(
+        s.db_path, "SELECT DISTINCT url FROM page_captures WHERE regexp_matches(url, '/shop/')")})
+    _step(f"6/6 audit [{len(paths)} shop pages: page checks across visits, text student, verdict]")
+    t = time.perf_counter()
+    with progress(transient=True) as bar:
+        bar.add_task(f"auditing {len(paths)} pages, 3 at a time", total=None, status="")
+        results = audit_urls(s, [base_url + p for p in paths], wait_s=2.0,
+                             follow_checkout=True, site="shop", concurrency=3)
+    timings["audit"] = time.perf_counter() - t
+    failed = [r for r in results if isinstance(r, Exception)]
+    done = [r for r in results if not isinstance(r, Exception)]
+    deceptive = sum(r["verdict"]["deceptive"] for r in done)
+    console.print(f"{len(done)} pages audited, {deceptive} called deceptive, "
+                  f"{sum(len(r['findings']) for r in done)} findings, {len(failed)} failed")
+    return {"pages": len(done), "deceptive": deceptive, "failed": len(failed)}
 
 
 def _summary(s: Settings, figures: dict[str, Any], timings: dict[str, float]) -> dict[str, str]:
@@ -245,22 +251,28 @@ def _score_against_truth(s: Settings) -> dict[str, str]:
 
 
 def _score_pages(s: Settings, truth: dict[str, Any]) -> dict[str, str]:
-    """Shop pages with a page finding vs the shop pages with planted patterns."""
+    """Page verdicts and text flags vs the shop pages with a deceptive pattern planted.
+
+    Pages whose only planted patterns are honest look-alikes (a real timer, a neutral decline)
+    count as clean.
+    """
     from snarewatch.store import query_records
 
-    planted = {p["path"] for p in truth["pages"] if p["patterns"]}
+    deceptive = {p["path"] for p in truth["pages"]
+                 if any(pat["deceptive"] for pat in p["patterns"])}
     clean = set(truth["clean_pages"])
-    checked = {urlsplit(r["url"]).path
-               for r in query_records(s.db_path, "SELECT DISTINCT url FROM page_findings")}
+    called = {urlsplit(r["url"]).path for r in query_records(
+        s.db_path, "SELECT url FROM current_page_verdicts WHERE deceptive")}
     predicted = {urlsplit(r["url"]).path for r in query_records(s.db_path, """
         SELECT DISTINCT e.url FROM current_predictions p JOIN ui_elements e
         ON e.element_id = p.item_id WHERE p.task = 'deceptive-ui' AND p.positive""")}
     return {
-        "page checks: deceptive shop pages found":
-            f"{len(planted & checked)} of {len(planted)}",
-        "page checks: clean shop pages flagged": f"{len(clean & checked)} of {len(clean)}",
-        "deceptive-ui student: deceptive shop pages flagged":
-            f"{len(planted & predicted)} of {len(planted)}",
-        "deceptive-ui student: clean shop pages flagged":
+        "page verdicts: deceptive shop pages found":
+            f"{len(deceptive & called)} of {len(deceptive)}",
+        "page verdicts: clean shop pages called deceptive":
+            f"{len(clean & called)} of {len(clean)}",
+        "deceptive-ui text student alone: deceptive shop pages with a flag":
+            f"{len(deceptive & predicted)} of {len(deceptive)}",
+        "deceptive-ui text student alone: clean shop pages with a flag":
             f"{len(clean & predicted)} of {len(clean)}",
     }

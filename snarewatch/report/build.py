@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from snarewatch.report import plots
 from snarewatch.report.data import AD_TASK, ELEMENT_TASK, ReportData, load_report_data
@@ -123,8 +124,9 @@ def _patterns(ctx: _Context) -> str:
         msg = ("No deceptive patterns found yet." if d.totals.get("ui_elements") else
                "No UI elements stored yet: crawl shopping pages with the browser engine.")
         return section("patterns", "Deceptive patterns", "Pattern types by site.",
-                       empty(msg, (f"snarewatch train {ELEMENT_TASK}",
-                                   f"snarewatch classify {ELEMENT_TASK}")))
+                       empty(msg, ("snarewatch audit URL",
+                                   f"snarewatch classify {ELEMENT_TASK}"))
+                       + _verdicts(d.page_verdicts))
     chart = plots.stacked_patterns(d.patterns_by_site, "Deceptive pattern types by site")
     shots = load_evidence(d.evidence, ctx.blobs_dir)
     gallery = ""
@@ -135,9 +137,20 @@ def _patterns(ctx: _Context) -> str:
         ) + "</div>"
     return section("patterns", "Deceptive patterns", "Flagged UI elements and page findings by "
                    "pattern type. SQL: view deceptive_elements and table page_findings.",
-                   figure(chart, "pattern types by site")
+                   figure(chart, "pattern types by site") + _verdicts(d.page_verdicts)
                    + "<h3>Strongest examples</h3>" + table(d.top_deceptive, max_chars=80)
                    + gallery)
+
+
+def _verdicts(rows: list[dict[str, Any]]) -> str:
+    """The audited pages' verdicts, the same `snarewatch audit` prints and the extension shows."""
+    if not rows:
+        return ""
+    called = sum(r["verdict"] == "deceptive" for r in rows)
+    return (f"<h3>Page verdicts</h3><p>{called} of the {len(rows)} audited pages shown called "
+            "deceptive "
+            "(one calibrated decision a page from the page checks and the text student; "
+            "SQL: view current_page_verdicts).</p>" + table(rows, max_chars=80))
 
 
 def _models(ctx: _Context) -> str:

@@ -84,6 +84,11 @@ _QUERIES: dict[str, str] = {
                left(text, 120) AS text, url
         FROM deceptive_elements WHERE pattern IS NOT NULL
         ORDER BY finding_id IS NOT NULL DESC, score DESC NULLS LAST, element_id LIMIT {TOP_N}""",
+    "page_verdicts": """
+        SELECT site, url, CASE WHEN deceptive THEN 'deceptive' ELSE 'no' END AS verdict,
+               round(probability, 2) AS p, array_to_string(types, ', ') AS types,
+               array_to_string(verified_types, ', ') AS shown_false, visits
+        FROM current_page_verdicts ORDER BY deceptive DESC, probability DESC, url LIMIT 100""",
     "evidence": """
         SELECT annotated_sha256, any_value(url) AS url, any_value(site) AS site,
                count(*) AS findings, string_agg(DISTINCT l2, ', ' ORDER BY l2) AS patterns
@@ -127,6 +132,7 @@ class ReportData:
     top_flagged_ads: Rows = field(default_factory=list)
     patterns_by_site: Rows = field(default_factory=list)
     top_deceptive: Rows = field(default_factory=list)
+    page_verdicts: Rows = field(default_factory=list)
     evidence: Rows = field(default_factory=list)
     models: Rows = field(default_factory=list)
     eval_runs: Rows = field(default_factory=list)

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from classifiers.trust import trust_line
+
 log = logging.getLogger(__name__)
 
 BUDGET_CURVE_FILE = "budget_curve.json"
@@ -40,23 +42,7 @@ class ModelCard:
     seed: dict[str, float] = field(default_factory=dict)  # its figures on the hand labels
     guards: list[str] = field(default_factory=list)  # why it was refused promotion, if it was
     baseline: str = ""  # how it did against the seed-only baseline
-
-    @property
-    def trust(self) -> str:
-        """One line on how far to trust its flags: what it learnt from and how it scored."""
-        parts = [f"{self.n_labels} labels" + (f" ({self.positives} positive)"
-                                               if self.positives is not None else "")]
-        if "f1" in self.metrics:
-            parts.append(f"CV F1 {self.metrics['f1']:.2f} against the teacher")
-        if self.seed:
-            parts.append(f"F1 {self.seed.get('f1', 0):.2f} on {int(self.seed.get('n', 0))} "
-                         "hand labels")
-        else:
-            parts.append("not checked against hand labels")
-        if self.guards:
-            parts.append("not promoted: " + "; ".join(self.guards))
-        return ", ".join(parts)
-
+    trust: str = ""  # one line on how far to trust its flags (classifiers.trust)
 
 @dataclass
 class GoldEvaluation:
@@ -94,6 +80,7 @@ def model_cards(models: list[dict[str, Any]]) -> list[ModelCard]:
             seed={k: float(v) for k, v in ((card.get("seed") or {}).get(student) or {}).items()
                   if isinstance(v, int | float)},
             guards=list(card.get("guards") or []), baseline=str(card.get("baseline") or ""),
+            trust=trust_line(card, student),
         ))
     return cards
 

@@ -218,3 +218,24 @@ export function popupEntries(flags, stored, tasks) {
   }
   return entries;
 }
+
+/** The page's stored verdict in one line ("" when the page was never audited). */
+export function verdictLine(verdict) {
+  if (!verdict) return "";
+  const sure = percentSure(verdict.probability);
+  if (!verdict.deceptive) return `Audit verdict: no deceptive design found (${sure} % likely deceptive)`;
+  const shown = new Set(verdict.verified_types || []);
+  const names = (verdict.type_names || verdict.types || []).map((name, i) =>
+    shown.has((verdict.types || [])[i]) ? `${name} (shown false)` : name);
+  return `Audit verdict: deceptive (${sure} % likely)${names.length ? `: ${names.join(", ")}` : ""}`;
+}
+
+/** One line per served model on how far to trust its flags: "Deceptive-UI model: 3313 labels, …". */
+export function trustLines(tasks) {
+  return Object.entries(tasks || {})
+    .filter(([, t]) => t && t.model_id && t.trust)
+    .map(([task, t]) => {
+      const name = modelName(task);
+      return `${name.charAt(0).toUpperCase()}${name.slice(1)}: ${t.trust}`;
+    });
+}

@@ -15,20 +15,15 @@ from snarewatch.store import query_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# Words that make the scripted teacher answer a positive label of either task.
+# Words that make the scripted teacher call an ad a wildlife product.
 WILDLIFE_WORDS = ("ivory", "parrot", "tortoise", "python skin", "horn", "pangolin", "shark fin",
                   "macaw", "cockatoo", "tiger skin", "bear bile")
-DECEPTIVE_WORDS = {"ends in": "countdown_timer", "only ": "low_stock_message",
-                   "no thanks": "confirmshaming", "people are viewing": "high_demand_message"}
 
 
 def scripted_answer(prompt: str, options: Sequence[str]) -> Choice:
-    """Keyword rules per task; everything else gets the task's negative label."""
+    """Keyword rules; the backend maps the label to the question's answer format."""
     item = prompt.rsplit("Input:", 1)[-1].lower()
-    if "wildlife_product" in options:
-        label = "wildlife_product" if any(w in item for w in WILDLIFE_WORDS) else "not_wildlife"
-    else:
-        label = next((v for k, v in DECEPTIVE_WORDS.items() if k in item), "not_dark_pattern")
+    label = "wildlife_product" if any(w in item for w in WILDLIFE_WORDS) else "not_wildlife"
     return Choice(label=label, probability=0.9, tokens_in=len(prompt) // 4, tokens_out=1,
                   cost_usd=0.0)
 
@@ -47,9 +42,8 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
     out = capsys.readouterr().out
 
     assert figures["crawl"].ads == 1600
-    for task in ("wildlife", "deceptive-ui"):
-        assert figures[task]["labels"].labelled > 0
-        assert figures[task]["classify"] is not None
+    assert figures["wildlife"]["labels"].labelled > 0
+    assert figures["wildlife"]["classify"] is not None
     counts = query_records(settings.db_path, """
         SELECT (SELECT count(*) FROM labels WHERE task = 'wildlife'
                 AND source NOT LIKE 'human:%') AS wl,
@@ -57,13 +51,31 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
                 AND source = 'human:demo-ground-truth') AS seed,
                (SELECT count(*) FROM labels WHERE task = 'deceptive-ui') AS dl,
                (SELECT count(*) FROM predictions WHERE task = 'wildlife') AS wp,
-               (SELECT count(*) FROM page_findings) AS pf""")[0]
-    assert counts["dl"] == 120
+               (SELECT count(*) FROM predictions WHERE task = 'deceptive-ui') AS dp,
+               (SELECT count(*) FROM ui_elements) AS elements,
+               (SELECT count(*) FROM current_page_verdicts) AS verdicts""")[0]
     # The 40 seed ads are human labels; the LLM labels the rest of the 120-ad sample.
     assert counts["seed"] == 40 and 80 <= counts["wl"] <= 120
-    assert "seed set: 40 ads" in out and "abstains below" in out
+    flat = " ".join(out.split())  # the console wraps long lines
+    assert "seed set: 40 ads" in flat
+    assert figures["wildlife"]["labels"].calibration.split(":")[0] in flat
     assert counts["wp"] == 1600  # every ad classified, not just the labelled ones
-    assert counts["pf"] > 0
+    # Deceptive UI needs no LLM label: the shipped default student scores every element.
+    assert counts["dl"] == 0
+    assert figures["deceptive-ui"]["install"].model.card.get("default")
+    assert counts["dp"] == counts["elements"] > 0
+    assert figures["pages"]["pages"] == counts["verdicts"] == 33
+    assert figures["pages"]["failed"] == 0
     assert "snarewatch demo" in out and "snarewatch sql" in out
-    assert {"wildlife flags vs ground truth", "page checks: deceptive shop pages found",
-            "page checks: clean shop pages flagged"} <= set(figures["quality"])
+    quality = figures["quality"]
+    found, deceptive = _counts(quality["page verdicts: deceptive shop pages found"])
+    called, clean = _counts(quality["page verdicts: clean shop pages called deceptive"])
+    assert (deceptive, clean) == (15, 18)
+    assert found >= 14 and called <= 1
+    assert "wildlife flags vs ground truth" in quality
+
+
+def _counts(figure: str) -> tuple[int, int]:
+    """"3 of 18" -> (3, 18)."""
+    a, b = figure.split(" of ")
+    return int(a), int(b)

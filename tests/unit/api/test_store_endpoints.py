@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from snarewatch.schema import Ad, Element, PageFinding, Prediction
+from snarewatch.schema import Ad, Element, PageFinding, PageVerdict, Prediction
 from snarewatch.store import Landing, load_pending, query_records
 
 AD_URL = "http://market.test/ad/17"
@@ -57,6 +57,9 @@ def _store(settings) -> None:
             )
         ]
     )
+    landing.write([PageVerdict(verdict_id="v1", site="market", url=SHOP_URL, deceptive=True,
+                               probability=0.97, types=["countdown_timer"],
+                               verified_types=["countdown_timer"], rule="test")])
     load_pending(settings.db_path, settings.landing_dir)
 
 
@@ -72,6 +75,11 @@ def test_findings_for_an_ad_and_a_shop_page(client, settings):
     (page,) = shop["page_findings"]
     assert page["l2"] == "Countdown Timer" and page["evidence"] == {"resets": True}
     assert page["box"] == [1.0, 2.0, 3.0, 4.0]
+    # The page's verdict, the one `snarewatch audit` printed; an ad page has none.
+    assert shop["verdict"] == {"deceptive": True, "probability": 0.97,
+                               "types": ["countdown_timer"], "type_names": ["Countdown Timer"],
+                               "verified_types": ["countdown_timer"]}
+    assert ad["verdict"] is None
     assert (
         client.get("/v1/findings", params={"url": "http://market.test/other"}).json()["findings"]
         == []

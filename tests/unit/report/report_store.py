@@ -22,6 +22,7 @@ from snarewatch.schema import (
     ModelInfo,
     PageCapture,
     PageFinding,
+    PageVerdict,
     Prediction,
     Promotion,
     Run,
@@ -210,6 +211,9 @@ def _shop(landing: Landing, annotated: str) -> None:
     landing.write(elements)
     landing.write(preds)
     landing.write(findings)
+    landing.write([PageVerdict(verdict_id="verdict-page-level", site=site, url=f"https://{site}{path}",
+                               deceptive=True, probability=0.94, types=["hidden_costs"],
+                               verified_types=["hidden_costs"], rule="test", created_at=T0)])
 
 
 def _demo_shop(landing: Landing, pages: list[dict[str, Any]], crawl_id: str) -> None:

@@ -111,3 +111,9 @@ def test_missing_or_bad_screenshots_are_left_out(tmp_path: Path) -> None:
     rows = [{**row, "annotated_sha256": sha} for sha in ("0" * 64, "nonsense", good)]
     assert load_evidence(rows, tmp_path) == []
     assert load_evidence(rows, None) == []
+
+
+def test_audited_pages_show_their_verdict(full_report: tuple[str, list[str]]) -> None:
+    text, _ = full_report
+    assert "<h3>Page verdicts</h3>" in text and "hidden_costs" in text
+    assert "1 of the 1 audited pages shown called deceptive" in text

@@ -254,8 +254,9 @@ def main() -> None:
                 r = {"question": name, "condition": condition, "error": str(exc)}
             results.append(r)
             print(_line(r), flush=True)
-    path = write_result("questions", {"budget": args.budget, "seed_size": args.seed_size,
-                                      "results": results})
+            # Written after every run: a long benchmark stopped half-way keeps what it measured.
+            path = write_result("questions", {"budget": args.budget, "seed_size": args.seed_size,
+                                              "results": results})
     print(f"figures: {path}")
 
 

@@ -52,7 +52,6 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
                (SELECT count(*) FROM labels WHERE task = 'deceptive-ui') AS dl,
                (SELECT count(*) FROM predictions WHERE task = 'wildlife') AS wp,
                (SELECT count(*) FROM predictions WHERE task = 'deceptive-ui') AS dp,
-               (SELECT count(*) FROM ui_elements) AS elements,
                (SELECT count(*) FROM current_page_verdicts) AS verdicts""")[0]
     # The 40 seed ads are human labels; the LLM labels the rest of the 120-ad sample.
     assert counts["seed"] == 40 and 80 <= counts["wl"] <= 120
@@ -63,7 +62,7 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
     # Deceptive UI needs no LLM label: the shipped default student scores every element.
     assert counts["dl"] == 0
     assert figures["deceptive-ui"]["install"].model.card.get("default")
-    assert counts["dp"] == counts["elements"] > 0
+    assert counts["dp"] == figures["crawl"].elements > 0  # every crawled element scored
     assert figures["pages"]["pages"] == counts["verdicts"] == 33
     assert figures["pages"]["failed"] == 0
     assert "snarewatch demo" in out and "snarewatch sql" in out

@@ -23,7 +23,7 @@ lint:  ## Architecture contract: the stages never import each other.
 	$(VENV)/bin/lint-imports
 
 test-python:
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 test-extension:
 	cd extension && if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && npm test --silent; fi

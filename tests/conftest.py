@@ -57,3 +57,9 @@ def labelled_texts() -> tuple[list[str], list[str]]:
 def texts_labels() -> tuple[list[str], list[str]]:
     """60 labelled shopping-page strings, half dark."""
     return make_texts(3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests first (order otherwise kept): with `-n 2` the longest modules start at once
+    on their own worker instead of arriving last while the other worker idles."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

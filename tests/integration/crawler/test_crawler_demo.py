@@ -48,6 +48,7 @@ def test_http_crawl_finds_every_ad_with_its_fields(settings, demo_base, truth) -
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_auto_crawl_renders_javascript_fields_and_groups_reposts(settings, demo_base,
                                                                  truth) -> None:
     first = run_crawl(settings, "demo", base_url=demo_base, engine="auto")

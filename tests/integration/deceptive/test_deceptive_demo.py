@@ -9,7 +9,7 @@ import pytest
 
 from classifiers.deceptive.taxonomy import label_for
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _id_root(selector: str | None) -> str:

@@ -49,8 +49,10 @@ def env(request: pytest.FixtureRequest, tmp_path: Path,
         import redis
 
         port = request.getfixturevalue("redis_port")
-        redis.Redis(host="127.0.0.1", port=port, db=3).flushdb()
-        broker = f"redis://127.0.0.1:{port}/3"
+        # One database per test process: parallel test workers never share a queue.
+        db = 3 + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+        redis.Redis(host="127.0.0.1", port=port, db=db).flushdb()
+        broker = f"redis://127.0.0.1:{port}/{db}"
     deployment = Env(root=tmp_path, broker_url=broker)
     monkeypatch.setenv("SNAREWATCH_CONFIG", str(deployment.config))
     try:

@@ -64,3 +64,11 @@ def browser(tmp_path_factory, server):
     with launch(tmp_path_factory.mktemp("profile"), ext) as b:
         b.configure(server.url, server.token)
         yield b
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab in the extension's Chromium."""
+    p = browser.context.new_page()
+    yield p
+    p.close()

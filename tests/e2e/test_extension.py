@@ -29,14 +29,6 @@ def _poll(check, timeout_s: float):  # type: ignore[no-untyped-def]
     return found
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh tab."""
-    p = browser.context.new_page()
-    yield p
-    p.close()
-
-
 def test_planted_deceptive_patterns_are_highlighted(page, site, truth):
     for path in TEST_DECEPTIVE_PAGES:
         page.goto(site + path)

@@ -42,14 +42,6 @@ def server(tmp_path_factory, site):
         yield srv
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh tab."""
-    p = browser.context.new_page()
-    yield p
-    p.close()
-
-
 def test_the_default_student_flags_planted_patterns(page, site, truth):
     missed = []
     for path, selector in TEXT_PATTERNS.items():

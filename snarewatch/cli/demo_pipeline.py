@@ -183,7 +183,7 @@ def _run_audits(s: Settings, base_url: str, timings: dict[str, float]) -> dict[s
     with progress(transient=True) as bar:
         bar.add_task(f"auditing {len(paths)} pages, 3 at a time", total=None, status="")
         results = audit_urls(s, [base_url + p for p in paths], wait_s=2.0,
-                             follow_checkout=True, site="shop", concurrency=3)
+                             follow_checkout=True, concurrency=3)
     timings["audit"] = time.perf_counter() - t
     failed = [r for r in results if isinstance(r, Exception)]
     done = [r for r in results if not isinstance(r, Exception)]

@@ -69,6 +69,10 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
     assert counts["dp"] == figures["crawl"].elements > 0  # every crawled element scored
     assert figures["pages"]["pages"] == counts["verdicts"] == 33
     assert figures["pages"]["failed"] == 0
+    # The audited shop pages belong to the crawled site: one host, one site name.
+    sites = query_records(settings.db_path, "SELECT DISTINCT site FROM current_page_verdicts "
+                          "UNION SELECT DISTINCT site FROM page_captures")
+    assert [r["site"] for r in sites] == ["demo"]
     assert "snarewatch demo" in out and "snarewatch sql" in out
     quality = figures["quality"]
     found, deceptive = _counts(quality["page verdicts: deceptive shop pages found"])

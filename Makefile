@@ -22,8 +22,10 @@ test: setup lint test-python test-extension  ## Run every test (unit, integratio
 lint:  ## Architecture contract: the stages never import each other.
 	$(VENV)/bin/lint-imports
 
+# Two test processes, one per core: each keeps one math thread (torch, BLAS), or the two
+# processes' thread pools fight over the cores and the slowest tests take several times longer.
 test-python:
-	$(VENV)/bin/pytest -q -n 2 --dist loadfile
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(VENV)/bin/pytest -q -n 2 --dist loadfile
 
 test-extension:
 	cd extension && if [ -f package.json ]; then npm ci --no-audit --no-fund --silent && npm test --silent; fi

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from classifiers.base import META_FILE, BaseStudent, StudentError, default_positive, read_meta
+from classifiers.tuning import embed_with_grad, trainable_encoder
 from snarewatch.encoder import encoder_path
 
 log = logging.getLogger(__name__)
@@ -55,21 +55,6 @@ class FinetuneStudent(BaseStudent):
         return {**super().get_params(), "epochs": self.epochs, "batch_size": self.batch_size,
                 "lr": self.lr, "max_length": self.max_length}
 
-    def _encoder(self, source: Path) -> Any:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        # A private copy: the shared encoder (snarewatch.encoder) must stay frozen for others.
-        model = SentenceTransformer(str(source), device="cpu")
-        model.max_seq_length = self.max_length
-        return model
-
-    def _embed(self, texts: Sequence[str]) -> Any:
-        import torch
-
-        feats = self.encoder_.tokenize(list(texts))
-        return torch.nn.functional.normalize(self.encoder_(feats)["sentence_embedding"], dim=-1)
-
     def fit(
         self, texts: Sequence[str], labels: Sequence[str],
         sample_weight: Sequence[float] | None = None,
@@ -90,7 +75,7 @@ class FinetuneStudent(BaseStudent):
         class_w = torch.tensor([len(y) / (len(counts) * counts[c]) for c in self.classes_],
                                dtype=torch.float32)
         torch.manual_seed(self.seed)
-        self.encoder_ = self._encoder(encoder_path())
+        self.encoder_ = trainable_encoder(encoder_path(), self.max_length)
         self.linear_ = torch.nn.Linear(384, len(self.classes_))
         optim = torch.optim.AdamW([
             {"params": self.encoder_.parameters(), "lr": self.lr},
@@ -104,7 +89,7 @@ class FinetuneStudent(BaseStudent):
             for start in range(0, len(order), self.batch_size):
                 idx = order[start:start + self.batch_size]
                 # Scale 20: normalised embeddings have tiny logits otherwise.
-                logits = self.linear_(self._embed([texts[i] for i in idx]) * 20)
+                logits = self.linear_(embed_with_grad(self.encoder_, [texts[i] for i in idx]) * 20)
                 loss = torch.nn.functional.cross_entropy(logits, y[idx], weight=class_w,
                                                          reduction="none")
                 loss = (loss * w[idx]).sum() / w[idx].sum()
@@ -128,7 +113,8 @@ class FinetuneStudent(BaseStudent):
         with torch.inference_mode():
             for start in range(0, len(texts), 64):
                 batch = [t or "" for t in texts[start:start + 64]]
-                out.append(torch.softmax(self.linear_(self._embed(batch) * 20), dim=-1).numpy())
+                logits = self.linear_(embed_with_grad(self.encoder_, batch) * 20)
+                out.append(torch.softmax(logits, dim=-1).numpy())
         return np.concatenate(out) if out else np.zeros((0, len(self.classes_)))
 
     def save(self, path: Path) -> None:
@@ -156,7 +142,7 @@ class FinetuneStudent(BaseStudent):
         self = cls(**meta["params"])
         self.classes_ = tuple(meta["classes"])
         self.positive_ = tuple(meta["positive"])
-        self.encoder_ = self._encoder(path / BODY_DIR)
+        self.encoder_ = trainable_encoder(path / BODY_DIR, self.max_length)
         self.encoder_.eval()
         self.linear_ = torch.nn.Linear(384, len(self.classes_))
         self.linear_.load_state_dict(torch.load(path / HEAD_FILE, weights_only=True))

@@ -10,7 +10,6 @@ is the baseline every student trained on LLM labels must beat (`snarewatch train
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Self
@@ -18,6 +17,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from classifiers.base import BaseStudent, StudentError
+from classifiers.tuning import embed_with_grad, trainable_encoder
 from snarewatch.encoder import encoder_path
 
 log = logging.getLogger(__name__)
@@ -72,20 +72,11 @@ class SetFitStudent(BaseStudent):
                 "epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr,
                 "max_length": self.max_length}
 
-    def _encoder(self, source: Path) -> Any:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        # A private copy: the shared encoder (snarewatch.encoder) must stay frozen for others.
-        model = SentenceTransformer(str(source), device="cpu")
-        model.max_seq_length = self.max_length
-        return model
-
     def _tune(self, texts: Sequence[str], labels: Sequence[str]) -> None:
         import torch
 
         torch.manual_seed(self.seed)
-        self.encoder_ = self._encoder(encoder_path())
+        self.encoder_ = trainable_encoder(encoder_path(), self.max_length)
         pairs = contrastive_pairs(labels, self.pairs_per_text, self.seed)
         optim = torch.optim.AdamW(self.encoder_.parameters(), lr=self.lr)
         self.encoder_.train()
@@ -93,8 +84,8 @@ class SetFitStudent(BaseStudent):
             total = 0.0
             for start in range(0, len(pairs), self.batch_size):
                 batch = pairs[start:start + self.batch_size]
-                a = self._embed_train([texts[i] for i, _, _ in batch])
-                b = self._embed_train([texts[j] for _, j, _ in batch])
+                a = embed_with_grad(self.encoder_, [texts[i] for i, _, _ in batch])
+                b = embed_with_grad(self.encoder_, [texts[j] for _, j, _ in batch])
                 target = torch.tensor([t for _, _, t in batch], dtype=torch.float32)
                 loss = torch.nn.functional.mse_loss((a * b).sum(dim=-1), target)
                 optim.zero_grad()
@@ -104,12 +95,6 @@ class SetFitStudent(BaseStudent):
             log.info("setfit epoch %d/%d loss %.4f", epoch + 1, self.epochs,
                      total / max(1, len(pairs)))
         self.encoder_.eval()
-
-    def _embed_train(self, texts: Sequence[str]) -> Any:
-        import torch
-
-        feats = self.encoder_.tokenize(list(texts))
-        return torch.nn.functional.normalize(self.encoder_(feats)["sentence_embedding"], dim=-1)
 
     def _features(self, texts: Sequence[str], fit: bool) -> Any:
         return np.asarray(self.encoder_.encode(list(texts), batch_size=64,
@@ -129,5 +114,5 @@ class SetFitStudent(BaseStudent):
         self.encoder_.save(str(Path(path) / BODY_DIR))
 
     def _load_body(self, path: Path) -> None:
-        self.encoder_ = self._encoder(Path(path) / BODY_DIR)
+        self.encoder_ = trainable_encoder(Path(path, self.max_length) / BODY_DIR)
         self.encoder_.eval()

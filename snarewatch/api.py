@@ -273,6 +273,8 @@ def create_app(
             value=value,
             probability=1.0,
             source=FEEDBACK_SOURCE,
+            # A person's judgement: certain, on the side they chose (training weighs it as human).
+            p_positive=0.0 if model is not None and value == model.negative_label else 1.0,
             created_at=now,
         )
         landing = Landing(settings.landing_dir)

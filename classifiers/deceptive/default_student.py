@@ -13,6 +13,7 @@ false alarm on an ordinary shop string costs as much as a missed pattern.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -102,6 +103,7 @@ def cv_figures(corpus: Corpus, proba: np.ndarray, classes: tuple[str, ...],
     }
 
 
+@functools.lru_cache(maxsize=1)  # deterministic; one process may install into several stores
 def train_default(seed: int = SEED) -> tuple[TwoStageStudent, dict[str, Any]]:
     """Cross-validate the recipe for its threshold, fit it on all shipped data; (student, card)."""
     from classifiers.cv import cross_validate

@@ -123,6 +123,7 @@ def test_feedback_becomes_a_human_label_and_keeps_the_text(client, settings):
     (label,) = _wait_for_label(settings, "live1")
     assert label["source"] == "human:extension" and label["value"] == "not_dark_pattern"
     assert label["task"] == "deceptive-ui" and label["probability"] == 1.0
+    assert label["p_positive"] == 0.0  # the user's side, as training reads a human label
     (item,) = query_records(settings.db_path, "SELECT * FROM items WHERE item_id = 'live1'")
     assert item["text"] == "Only 2 left!" and item["site"] == "market.test"
 
@@ -144,6 +145,7 @@ def test_correct_feedback_keeps_the_label_and_never_rewrites_a_stored_ad(client,
     assert resp.json()["value"] == "wildlife"
     (label,) = _wait_for_label(settings, "ad17")
     assert label["value"] == "wildlife" and label["source"] == "human:extension"
+    assert label["p_positive"] == 1.0
     (ad,) = query_records(settings.db_path, "SELECT title FROM ads WHERE ad_id = 'ad17'")
     assert ad["title"] == "Ivory carving"
 

@@ -114,5 +114,5 @@ class SetFitStudent(BaseStudent):
         self.encoder_.save(str(Path(path) / BODY_DIR))
 
     def _load_body(self, path: Path) -> None:
-        self.encoder_ = trainable_encoder(Path(path, self.max_length) / BODY_DIR)
+        self.encoder_ = trainable_encoder(Path(path) / BODY_DIR, self.max_length)
         self.encoder_.eval()

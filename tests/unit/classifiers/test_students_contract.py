@@ -10,12 +10,15 @@ from classifiers.registry import load_model, student_class
 from snarewatch.errors import NotFittedError
 
 FAST = ["tfidf", "embed", "hybrid"]
-ALL = [*FAST, pytest.param("finetune", marks=pytest.mark.slow)]
+ALL = [*FAST, pytest.param("finetune", marks=pytest.mark.slow),
+       pytest.param("setfit", marks=pytest.mark.slow)]
 
 
 def _student(name: str):
     if name == "finetune":
         return student_class(name)(epochs=1, batch_size=16)
+    if name == "setfit":
+        return student_class(name)(pairs_per_text=2)
     return student_class(name)()
 
 

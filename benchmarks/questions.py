@@ -229,6 +229,20 @@ def _line(r: dict[str, Any]) -> str:
             f"teacher {r['teacher_seconds']:.0f} s | {', '.join(guards) or 'no warning'}")
 
 
+def _earlier_results() -> dict[tuple[str, str], dict[str, Any]]:
+    """Figures of earlier runs (question, condition) -> result, from benchmarks/out."""
+    path = OUT_DIR / "questions.json"
+    if not path.exists():
+        return {}
+    return {(r["question"], r["condition"]): r
+            for r in json.loads(path.read_text(encoding="utf-8")).get("results", [])}
+
+
+def _order(key: tuple[str, str]) -> tuple[int, str]:
+    names = list(QUESTIONS)
+    return (names.index(key[0]) if key[0] in names else len(names), key[1])
+
+
 def main() -> None:
     """Run the chosen questions without and with a seed set; print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -244,7 +258,7 @@ def main() -> None:
         sys.exit(f"no data at {args.data}: pass --data ../shared/data")
     print(machine_line())
     backend = make_backend(Settings(), args.backend)
-    results = []
+    results = _earlier_results()
     for name in args.only.split(","):
         q = QUESTIONS[name](args.data)
         for condition in args.conditions.split(","):
@@ -252,11 +266,14 @@ def main() -> None:
                 r = run(q, condition, args, backend)
             except SnarewatchError as exc:
                 r = {"question": name, "condition": condition, "error": str(exc)}
-            results.append(r)
+            r["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            results[(name, condition)] = r
             print(_line(r), flush=True)
-            # Written after every run: a long benchmark stopped half-way keeps what it measured.
+            # Written after every run: a long benchmark stopped half-way keeps what it measured,
+            # and a run of some questions keeps the figures of the others.
+            ordered = [results[k] for k in sorted(results, key=_order)]
             path = write_result("questions", {"budget": args.budget, "seed_size": args.seed_size,
-                                              "results": results})
+                                              "results": ordered})
     print(f"figures: {path}")
 
 

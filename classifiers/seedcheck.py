@@ -23,10 +23,6 @@ from classifiers.metrics import average_precision, binary_metrics, choose_thresh
 MIN_PER_SIDE = 3
 """Seed labels needed on each side before a student is judged on them."""
 
-PROPOSE_RECALL = 0.95
-"""Recall the student keeps when it proposes flags for the teacher to verify."""
-
-
 @dataclass
 class SeedCheck:
     """Out-of-fold scores of one student on the seed rows, a threshold and what it gives."""
@@ -36,7 +32,6 @@ class SeedCheck:
     positives: int
     scores: np.ndarray
     threshold: float
-    propose_threshold: float
     metrics: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -51,21 +46,6 @@ def seed_folds(positive: Sequence[bool], k: int = 5, seed: int = 0) -> list[np.n
     return [test for _, test in splitter.split(np.zeros(len(y)), y)]
 
 
-def recall_threshold(y: Sequence[bool], score: Sequence[float], weights: Sequence[float],
-                     recall: float = PROPOSE_RECALL) -> float:
-    """The highest threshold that keeps (weighted) recall at `recall` or more."""
-    t = np.asarray(y, bool)
-    s = np.asarray(score, float)
-    w = np.asarray(weights, float)
-    if not t.any():
-        return 0.5
-    pos = np.sort(s[t])[::-1]
-    pw = w[t][np.argsort(s[t])[::-1]]
-    reached = np.cumsum(pw) / pw.sum()
-    k = int(np.searchsorted(reached, recall - 1e-9))
-    return float(max(0.0, pos[min(k, len(pos) - 1)] - 1e-9))
-
-
 def check_on_seed(
     make_student: Callable[[], BaseStudent], texts: Sequence[str], labels: Sequence[str],
     weights: Sequence[float], seed_rows: Sequence[int], seed_weights: Sequence[float],
@@ -76,7 +56,7 @@ def check_on_seed(
 
     `seed_only` trains on the other seed folds alone (the few-shot baseline); otherwise on every
     other label too. The threshold maximises weighted F1 on the out-of-fold scores (or recall
-    at `min_precision`); `propose_threshold` keeps 95 % of the weighted recall.
+    at `min_precision`).
     """
     started = time.perf_counter()
     seed_idx = np.asarray(seed_rows, int)
@@ -106,5 +86,4 @@ def check_on_seed(
                          binary_metrics(truth, scores >= 0.5, seed_w).items() if key != "support"}
     return SeedCheck(student=name, n=len(seed_idx), positives=int(truth.sum()), scores=scores,
                      threshold=threshold,
-                     propose_threshold=min(threshold, recall_threshold(truth, scores, seed_w)),
                      metrics=metrics, seconds=time.perf_counter() - started)

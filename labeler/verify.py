@@ -1,15 +1,14 @@
 """Verified findings: the teacher takes a second look at each of the student's flags.
 
-The student proposes at high recall; flags are few next to all items, so asking the teacher
-about each costs little. The teacher sees the item's full text and, when the task has hand
-labels, the most similar of them as examples (kNN). Its answers are calibrated among the flags:
-the teacher is asked about every seed item the same way (each never sees itself as an example)
-and a two-group mixture is fitted to the flags' answers with the seed items' groups fixed by
-their hand labels (`labeler.decisions.fit_semi`), which gives each flag a probability of being
-a true positive. The flags confirmed are those that maximise the expected F1 under those
-probabilities (the mixture ranks the flags well, though the seed's typical positives make it
-cautious in absolute terms, so no fixed cut such as 0.5 is imposed); the seed's weighted
-precision and recall at that cut are reported beside it.
+Flags are few next to all items, so asking the teacher about each costs little. The teacher
+sees the item's full text and, when the task has hand labels, the most similar of them as
+examples (kNN). Its answers are calibrated among the flags: the teacher is asked about every
+seed item the same way (each never sees itself as an example) and a two-group mixture is fitted
+to the flags' answers with the seed items' groups fixed by their hand labels
+(`labeler.decisions.fit_semi`), which gives each flag a probability of being a true positive.
+A flag is rejected when that probability is under `REJECT_BELOW`: the teacher vetoes the flags
+it is confident are wrong rather than confirming each, because the student often ranks better
+than the teacher; the seed's weighted precision and recall at that cut are reported beside it.
 Without a seed set the mixture is fitted to the flags' answers alone. Every verdict is a
 `Verification` record; the `findings` view leaves out rejected flags.
 """
@@ -44,6 +43,14 @@ FULL_TEXT_CHARS = 2000
 
 KNN = 4
 """Hand-labelled examples shown with each flag (when the task has a seed set)."""
+
+REJECT_BELOW = 0.1
+"""A flag is rejected when the calibrated teacher gives it less than this chance of being true.
+
+The student's flags stand unless the teacher is confident (9 to 1) they are wrong: on real
+questions the student, trained on hundreds of labels, often ranks items better than the teacher
+does one at a time, so a teacher that had to confirm each flag threw true flags away.
+"""
 
 
 
@@ -159,12 +166,11 @@ def verify_flags(
             on_progress(min(lo + 25, len(items)), len(items))
     calibrator = _calibrate(settings, task, verifier, seeds, [r for r in raw if r is not None],
                             summary)
-    posterior = calibrator([r for r in raw if r is not None])
-    summary.threshold = expected_f1_threshold(posterior)
+    summary.threshold = REJECT_BELOW
     if calibrator.method not in ("batch", "semi"):
-        # Not fitted among these flags: its probabilities are not the flags' own, so a flag
-        # is confirmed only when the teacher thinks it more likely true than not.
-        summary.threshold = max(0.5, summary.threshold)
+        # Not fitted among these flags: its probabilities are not the flags' own, so the
+        # teacher's own answer decides (true when it thinks so more likely than not).
+        summary.threshold = 0.5
     if seeds:
         _seed_figures(verifier, seeds, calibrator, summary)
     model_ids = _flagging_models(settings, task)
@@ -177,19 +183,6 @@ def verify_flags(
     summary.cost_usd = verifier.session.spent
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def expected_f1_threshold(posterior: Sequence[float] | np.ndarray) -> float:
-    """The cut on calibrated P(positive) that maximises the expected F1 among the flags.
-
-    Confirming the k flags with the highest posteriors gives, in expectation, cumsum(p)[k] true
-    positives out of k confirmed and sum(p) positive flags: F1 = 2 * cumsum(p)[k] / (k + sum(p)).
-    """
-    p = np.sort(np.asarray(posterior, dtype=float))[::-1]
-    if not len(p) or p.sum() <= 0:
-        return 0.5
-    f1 = 2 * np.cumsum(p) / (np.arange(1, len(p) + 1) + p.sum())
-    return float(p[int(np.argmax(f1))])
 
 
 def _calibrate(settings: Settings, task: TaskSpec, verifier: _Verifier, seeds: Sequence[SeedRow],

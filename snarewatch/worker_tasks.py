@@ -249,7 +249,8 @@ def register_tasks(app: Celery) -> None:
 def crawl_targets(settings: Settings, targets: list[tuple[str, str]],
                   heartbeat: Callable[[], None], options: dict[str, Any]) -> dict[str, Any]:
     """Crawl each (target, crawl id), resuming a crawl whose frontier already exists."""
-    from crawler.run import crawl_state_dir, run_crawl
+    from crawler.run import run_crawl
+    from crawler.summary import crawl_state_dir
 
     totals: dict[str, Any] = {"crawls": 0, "fetched": 0, "ads": 0, "errors": 0, "resumed": 0}
     statuses = []

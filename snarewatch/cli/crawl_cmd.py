@@ -17,7 +17,7 @@ from snarewatch.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from crawler.run import CrawlSummary
+    from crawler.summary import CrawlSummary
 
 CRAWL_EXAMPLES = """\
 Examples:
@@ -112,7 +112,8 @@ def register(app: typer.Typer) -> None:
         an honest User-Agent. Ctrl-C stops cleanly; `--resume ID` continues.
         """
         from crawler.keywords import read_keywords
-        from crawler.run import CrawlProgress, run_crawl
+        from crawler.run import run_crawl
+        from crawler.summary import CrawlProgress
         from snarewatch.store import load_pending
 
         s = settings()

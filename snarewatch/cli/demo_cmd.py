@@ -39,10 +39,10 @@ def register(app: typer.Typer) -> None:
         """Serve the demo marketplace (ads, sellers, search, a shop with planted deceptive patterns)."""
         from pathlib import Path
 
-        from snarewatch.demo_site.server import serve_forever
+        from demo_site.server import serve_forever
 
         if truth:
-            from snarewatch.demo_site.truth import write_ground_truth
+            from demo_site.truth import write_ground_truth
 
             write_ground_truth(Path(truth), seed=seed, n_ads=n_ads)
             console.print(f"ground truth written to {truth}")

@@ -37,7 +37,7 @@ def run_demo(
     LLM backend object.
     """
     from crawler.run import run_crawl
-    from snarewatch.demo_site.server import serve_in_thread
+    from demo_site.server import serve_in_thread
 
     timings: dict[str, float] = {}
     figures: dict[str, Any] = {}
@@ -225,7 +225,7 @@ def _summary(s: Settings, figures: dict[str, Any], timings: dict[str, float]) ->
 
 def _score_against_truth(s: Settings) -> dict[str, str]:
     """Precision and recall of the wildlife flags against the demo site's ground truth."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
     from snarewatch.store import query_records
 
     truth = ground_truth()

@@ -22,8 +22,8 @@ ANNOTATOR = "demo-ground-truth"
 
 def seed_from_truth(s: Settings, task: Any, seed: int) -> int:
     """Draw the seed set, store its ground-truth labels as human labels; returns its size."""
+    from demo_site.truth import ground_truth
     from labeler.seeds import choose_seed
-    from snarewatch.demo_site.truth import ground_truth
     from snarewatch.schema import Label, stable_id
     from snarewatch.store import Landing, load_pending
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from html import escape
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.shop_data import (
+from demo_site import catalog as cat
+from demo_site.shop_data import (
     GIFT_WRAP,
     PROTECTION_PLAN,
     SERVICE_FEE,
     SNEAK_GIFT_CARD,
     Product,
 )
-from snarewatch.demo_site.shop_pages import money, shell
+from demo_site.shop_pages import money, shell
 
 ADDONS: dict[str, tuple[str, float, str]] = {
     # addon value -> (line label, price, product pattern that offers it)

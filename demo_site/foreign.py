@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snarewatch.demo_site.catalog import ItemTemplate as T
+from demo_site.catalog import ItemTemplate as T
 
 # kind: wildlife product type, hard-negative kind, or "ordinary" (generator tells them apart).
 FOREIGN: tuple[T, ...] = (

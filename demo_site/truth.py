@@ -28,11 +28,11 @@ import pathlib
 from collections import Counter
 from typing import Any
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.checkout_pages import order_total
-from snarewatch.demo_site.generator import Ad, Catalog, build_catalog
-from snarewatch.demo_site.server import DEFAULT_N_ADS, DEFAULT_SEED
-from snarewatch.demo_site.shop_data import CURRENCY, PATTERNS, PRODUCTS, Product, is_clean
+from demo_site import catalog as cat
+from demo_site.checkout_pages import order_total
+from demo_site.generator import Ad, Catalog, build_catalog
+from demo_site.server import DEFAULT_N_ADS, DEFAULT_SEED
+from demo_site.shop_data import CURRENCY, PATTERNS, PRODUCTS, Product, is_clean
 
 
 def _ad_truth(c: Catalog, ad: Ad) -> dict[str, Any]:

@@ -6,8 +6,8 @@ import datetime as dt
 from html import escape
 from urllib.parse import urlencode
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.generator import Ad
+from demo_site import catalog as cat
+from demo_site.generator import Ad
 
 PER_PAGE = 24
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snarewatch.demo_site.catalog import ItemTemplate as T
+from demo_site.catalog import ItemTemplate as T
 
 PRODUCT_TYPES: tuple[str, ...] = (
     "live_animal", "ivory", "horn", "bone", "scales", "fin_or_shark_part", "shell", "coral",

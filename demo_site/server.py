@@ -14,10 +14,10 @@ from importlib import resources
 from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
-from snarewatch.demo_site import ad_pages, checkout_pages, listing_pages, shop_pages
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.generator import Catalog, build_catalog
-from snarewatch.demo_site.images import placeholder
+from demo_site import ad_pages, checkout_pages, listing_pages, shop_pages
+from demo_site import catalog as cat
+from demo_site.generator import Catalog, build_catalog
+from demo_site.images import placeholder
 
 DEFAULT_SEED = 7
 DEFAULT_N_ADS = 1600
@@ -48,7 +48,7 @@ RouteFn = Callable[["Router", str, dict[str, list[str]], str], "Response | None"
 
 
 def _static(name: str) -> bytes:
-    return (resources.files("snarewatch.demo_site") / "static" / name).read_bytes()
+    return (resources.files("demo_site") / "static" / name).read_bytes()
 
 
 def _page_number(qs: dict[str, list[str]]) -> int | None:

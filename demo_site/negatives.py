@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snarewatch.demo_site.catalog import ItemTemplate as T
+from demo_site.catalog import ItemTemplate as T
 
 HARD_NEGATIVES: tuple[T, ...] = (
     T("faux_fur", ("clothing-fur",), "faux fur coat", (

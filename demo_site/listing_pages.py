@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.generator import Catalog
-from snarewatch.demo_site.templates import (
+from demo_site import catalog as cat
+from demo_site.generator import Catalog
+from demo_site.templates import (
     PER_PAGE,
     breadcrumbs,
     e,
@@ -114,7 +114,7 @@ def seller(catalog: Catalog, seller_id: str, n: int) -> str | None:
 
 def sitemap(catalog: Catalog, base: str) -> str:
     """sitemap.xml listing categories, ads and shop pages."""
-    from snarewatch.demo_site.shop_data import PRODUCTS
+    from demo_site.shop_data import PRODUCTS
 
     urls = ["/", "/shop"] + [f"/c/{c.slug}" for c in cat.CATEGORIES]
     urls += [a.path for a in catalog.newest] + [f"/shop/{p.slug}" for p in PRODUCTS]

@@ -10,19 +10,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.foreign import CLOSINGS, FOREIGN
-from snarewatch.demo_site.money import NO_PRICE_TEXTS, RATES, format_price, local_amount
-from snarewatch.demo_site.negatives import HARD_NEGATIVES
-from snarewatch.demo_site.ordinary import ORDINARY
-from snarewatch.demo_site.wildlife import (
+from demo_site import catalog as cat
+from demo_site.foreign import CLOSINGS, FOREIGN
+from demo_site.money import NO_PRICE_TEXTS, RATES, format_price, local_amount
+from demo_site.negatives import HARD_NEGATIVES
+from demo_site.ordinary import ORDINARY
+from demo_site.wildlife import (
     FLAVOUR,
     LIVE_FLAVOUR,
     MISSPELLINGS,
     PRODUCT_TYPES,
     WILDLIFE,
 )
-from snarewatch.demo_site.wildlife import OPENINGS as W_OPENINGS
+from demo_site.wildlife import OPENINGS as W_OPENINGS
 
 WILDLIFE_SHARE = 0.08
 HARD_NEGATIVE_SHARE = 0.15

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snarewatch.demo_site.catalog import ItemTemplate as T
+from demo_site.catalog import ItemTemplate as T
 
 
 def _o(cats: tuple[str, ...], item: str, titles: tuple[str, ...], facts: tuple[str, ...],

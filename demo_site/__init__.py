@@ -4,7 +4,7 @@ Serves ads (ordinary, wildlife products, hard negatives, reposts) and shop pages
 deceptive UI patterns; `truth.ground_truth()` holds the labels.
 """
 
-from snarewatch.demo_site.server import (
+from demo_site.server import (
     DEFAULT_N_ADS,
     DEFAULT_SEED,
     make_server,

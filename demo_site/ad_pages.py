@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.generator import Ad, Catalog, Seller
-from snarewatch.demo_site.money import json_price
-from snarewatch.demo_site.templates import breadcrumbs, e, grid, human_date, page
+from demo_site import catalog as cat
+from demo_site.generator import Ad, Catalog, Seller
+from demo_site.money import json_price
+from demo_site.templates import breadcrumbs, e, grid, human_date, page
 
 SCHEMA = "https://schema.org"
 

@@ -6,8 +6,8 @@ import datetime as dt
 import random
 from html import escape
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.shop_data import (
+from demo_site import catalog as cat
+from demo_site.shop_data import (
     GIFT_WRAP,
     PRODUCT_BY_SLUG,
     PRODUCTS,

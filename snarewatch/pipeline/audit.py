@@ -1,11 +1,15 @@
-"""Auditing pages for deceptive design: visit, run the page checks and the text student, give
-each page a verdict, keep the findings. Composes crawler.visits -> classifiers.deceptive -> store;
-`snarewatch audit`, `detect` and the demo use it."""
+"""The audit use case: visit pages, run the page checks and the text student, give each page a
+verdict, keep the findings. Composes crawler.visits -> classifiers.deceptive -> store;
+`snarewatch audit`, the worker's audit task, `detect` and the demo use it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from snarewatch.pipeline.hooks import QUIET, Hooks
+from snarewatch.pipeline.jobs import AuditJob
 
 if TYPE_CHECKING:
     from classifiers.deceptive import Detection
@@ -96,13 +100,12 @@ def findings_records(
 
 def audit_urls(
     s: Settings, urls: list[str], *, wait_s: float, follow_checkout: bool, store: bool = True,
-    site: str | None = None, concurrency: int = 1,
+    site: str | None = None, concurrency: int = 1, hooks: Hooks = QUIET,
 ) -> list[dict[str, Any] | FetchError]:
     """Audit pages with one Chromium, `concurrency` at a time: visits, detectors + student,
     annotated screenshot, verdict, records. One result dict per URL, or the FetchError that
     stopped its visit (the others go on)."""
     from crawler.visits import visit_urls
-    from snarewatch.store import load_pending
 
     student, model_id, note = load_student(s)
     visits = visit_urls(s, urls, concurrency=concurrency, wait_s=wait_s,
@@ -117,8 +120,43 @@ def audit_urls(
         result["seconds"] = round(v.elapsed_s, 2)
         out.append(result)
     if store:
-        load_pending(s.db_path, s.landing_dir)
+        hooks.load(s)
     return out
+
+
+@dataclass
+class AuditRun:
+    """One result per URL: the audit's dict, or the FetchError that stopped its visit."""
+
+    results: list[dict[str, Any] | FetchError] = field(default_factory=list)
+
+    @property
+    def done(self) -> list[dict[str, Any]]:
+        """The pages that were audited."""
+        return [r for r in self.results if not isinstance(r, Exception)]
+
+    @property
+    def failed(self) -> list[FetchError]:
+        """The pages whose visit failed."""
+        return [r for r in self.results if isinstance(r, Exception)]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for the worker's run record (and the demo's summary)."""
+        done = self.done
+        return {"pages": len(done), "deceptive": sum(r["verdict"]["deceptive"] for r in done),
+                "findings": sum(len(r["findings"]) for r in done), "failed": len(self.failed),
+                "verdicts": [{"url": r["url"], **r["verdict"]} for r in done]}
+
+
+def run(s: Settings, job: AuditJob, hooks: Hooks = QUIET) -> AuditRun:
+    """Audit the job's pages (`concurrency` at a time in one Chromium)."""
+    with hooks.progress(f"auditing {', '.join(job.urls) if len(job.urls) == 1 else len(job.urls)}"
+                        + ("" if len(job.urls) == 1 else
+                           f" pages, {job.concurrency} at a time"), transient=True):
+        results = audit_urls(s, list(job.urls), wait_s=job.wait_s,
+                             follow_checkout=job.follow_checkout, store=job.store,
+                             site=job.site, concurrency=job.concurrency, hooks=hooks)
+    return AuditRun(results=results)
 
 
 def audit_url(
@@ -200,8 +238,6 @@ def _audit_result(
         landing.write([verdict])
         result["annotated_sha256"] = annotated
     return result
-
-
 
 
 def verdict_dict(v: PageVerdict) -> dict[str, Any]:

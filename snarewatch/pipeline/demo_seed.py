@@ -13,19 +13,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from snarewatch.cli._common import console
 from snarewatch.config import Settings
+from snarewatch.pipeline.hooks import QUIET, Hooks
 
 SEED_SIZE = 40
 ANNOTATOR = "demo-ground-truth"
 
 
-def seed_from_truth(s: Settings, task: Any, seed: int) -> int:
+def seed_from_truth(s: Settings, task: Any, seed: int, hooks: Hooks = QUIET) -> int:
     """Draw the seed set, store its ground-truth labels as human labels; returns its size."""
     from demo_site.truth import ground_truth
     from labeler.seeds import choose_seed
     from snarewatch.schema import Label, stable_id
-    from snarewatch.store import Landing, load_pending
+    from snarewatch.store import Landing
 
     wildlife = {ad["url"]: bool(ad["is_wildlife"]) for ad in ground_truth()["ads"]}
     items, _ = choose_seed(s, task, SEED_SIZE, seed=seed)
@@ -40,8 +40,8 @@ def seed_from_truth(s: Settings, task: Any, seed: int) -> int:
               value=task.positive[0] if pos else negative, probability=1.0,
               source=f"human:{ANNOTATOR}", p_positive=float(pos))
         for i, pos in zip(known, truth, strict=True)])
-    load_pending(s.db_path, s.landing_dir)
-    console.print(f"seed set: {len(known)} ads drawn as `snarewatch labels seed` draws them, "
-                  f"labelled from the demo's ground truth in place of a researcher "
-                  f"({sum(truth)} wildlife)", highlight=False)
+    hooks.load(s)
+    hooks.say(f"seed set: {len(known)} ads drawn as `snarewatch labels seed` draws them, "
+              f"labelled from the demo's ground truth in place of a researcher "
+              f"({sum(truth)} wildlife)")
     return len(known)

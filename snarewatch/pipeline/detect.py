@@ -1,4 +1,4 @@
-"""`snarewatch detect` over stored captures: rebuild each page's visit from the store, run the
+"""The detect use case over stored captures: rebuild each page's visit from the store, run the
 page audit, write findings and a page verdict. Composes classifiers.deceptive with the store."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from snarewatch.cli._common import err_console, esc, progress
-from snarewatch.cli.deceptive_audit import findings_records, load_student, site_name
+from snarewatch.pipeline.audit import findings_records, load_student, site_name
+from snarewatch.pipeline.hooks import QUIET, Hooks
+from snarewatch.pipeline.jobs import DetectJob
 
 if TYPE_CHECKING:
     from snarewatch.config import Settings
@@ -68,6 +69,12 @@ def _stored_visits(
     return out
 
 
+def run(s: Settings, job: DetectJob, hooks: Hooks = QUIET) -> dict[str, Any]:
+    """Detect patterns on the stored captures the job selects (see `detect_stored`)."""
+    return detect_stored(s, site=job.site, limit=job.limit, force=job.force, batch=job.batch,
+                         student=job.student, hooks=hooks)
+
+
 def detect_stored(
     s: Settings,
     *,
@@ -76,6 +83,7 @@ def detect_stored(
     force: bool = False,
     batch: int = 200,
     student: bool = True,
+    hooks: Hooks = QUIET,
 ) -> dict[str, Any]:
     """Detect patterns on stored captures (single visits); returns counts for the summary.
 
@@ -86,7 +94,7 @@ def detect_stored(
     from classifiers.deceptive import annotate
     from classifiers.deceptive.page import audit_page
     from classifiers.deceptive.verdict import page_verdict
-    from snarewatch.store import Blobs, Landing, load_pending, query_records
+    from snarewatch.store import Blobs, Landing, query_records
 
     where, params = ["capture_id IS NOT NULL"], []
     if site:
@@ -109,8 +117,8 @@ def detect_stored(
     blobs, landing = Blobs(s.blobs_dir), Landing(s.landing_dir)
     by_type: dict[tuple[str, str], int] = {}
     pages = with_findings = n_findings = failed = deceptive = 0
-    with progress() as bar:
-        task = bar.add_task("detecting", total=len(ids), status="")
+    done = 0
+    with hooks.progress("detecting", total=len(ids)) as advance:
         for start in range(0, len(ids), batch):
             records: list[PageFinding] = []
             verdicts: list[PageVerdict] = []
@@ -126,7 +134,7 @@ def detect_stored(
                     )
                 except (ValueError, OSError) as exc:  # a broken screenshot or element map
                     failed += 1
-                    err_console.print(f"[red]{esc(cid)}: {esc(exc)}[/red]", highlight=False)
+                    hooks.note(f"{cid}: {exc}", style="red")
                     continue
                 page_site = site_name(visits.final_url or visits.url, s)
                 records.extend(
@@ -139,12 +147,13 @@ def detect_stored(
                 with_findings += bool(found)
                 for d in found:
                     by_type[(d.l1, d.l2)] = by_type.get((d.l1, d.l2), 0) + 1
-                bar.advance(task)
+                done += 1
+                advance(completed=done)
             n_findings += len(records)
             landing.write(records)
             landing.write(verdicts)
             verdicts = []
-        load_pending(s.db_path, s.landing_dir)
+        hooks.load(s)
     return {
         "notes": [note] if note else [],
         "pages": pages,

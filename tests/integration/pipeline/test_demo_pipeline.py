@@ -10,7 +10,9 @@ import pytest
 
 from labeler.llm.base import Choice
 from labeler.llm.fake import FakeBackend
-from snarewatch.cli.demo_pipeline import run_demo
+from snarewatch.cli.hooks import ConsoleHooks
+from snarewatch.pipeline.demo import run as run_demo
+from snarewatch.pipeline.jobs import DemoJob
 from snarewatch.store import query_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,8 +43,8 @@ def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) 
     # shorter here; its cost is measured in benchmarks, not in this test.
     monkeypatch.setattr("classifiers.setfit.SetFitStudent.__init__.__defaults__",
                         (1, 1, 16, 2e-5, 64))
-    figures = run_demo(settings, budget=120, backend=FakeBackend(answer=scripted_answer),
-                       max_pages=None, seed=0)
+    figures = run_demo(settings, DemoJob(budget=120, seed=0), ConsoleHooks(),
+                       backend=FakeBackend(answer=scripted_answer))
     out = capsys.readouterr().out
 
     assert figures["crawl"].ads == 1600

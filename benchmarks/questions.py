@@ -97,7 +97,7 @@ def _birds(data: Path) -> Question:
 
 def _demo_wildlife(data: Path) -> Question:
     from demo_site.truth import ground_truth
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     ads = ground_truth()["ads"]
     records = [Ad(ad_id=a["id"], site="demo", url=a["url"], source="import", title=a["title"],

@@ -172,7 +172,7 @@ def register_tasks(app: Celery) -> None:
         def work(_: Callable[[], None]) -> Any:
             from labeler.embed import embed_texts
             from labeler.items import load_items
-            from labeler.taskspecs import load_task
+            from snarewatch.tasks import load_task
 
             spec = load_task(task)
             items = load_items(self.settings.db_path, spec.item_kind)

@@ -62,7 +62,7 @@ class StudentChoice(StrEnum):
 
 
 def _load_task(name: str) -> Any:
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     return load_task(name)
 

@@ -106,7 +106,7 @@ def run(settings: Settings, job: ClassifyJob, hooks: Hooks = QUIET, *,
     """Classify, verify flags when asked (`verify=None`: when the task has a seed set)."""
     from classifiers.classify import classify_task
     from labeler.seeds import seed_rows
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     spec = load_task(job.task)
     if job.load:

@@ -69,9 +69,9 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
               timings: dict[str, float]) -> dict[str, Any]:
     """Label a diversity sample, train a student and classify every item of one task."""
     from classifiers.base import StudentError
-    from labeler.taskspecs import load_task
     from snarewatch.pipeline import classify, label, train
     from snarewatch.pipeline.demo_seed import seed_from_truth
+    from snarewatch.tasks import load_task
 
     task = load_task(task_name)
     hooks.step(f"2/6 label [{task_name}]: diversity sample of {job.budget} from every ad")

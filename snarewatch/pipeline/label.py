@@ -60,7 +60,7 @@ def teaching_for(s: Settings, task: Any, backend_name: Any, *, knn: int = 0,
 def run(settings: Settings, job: LabelJob, hooks: Hooks = QUIET, *,
         backend: Any = None) -> LabelRun:
     """Plan or run a label job; `backend` (an object) overrides the job's backend name."""
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     task = load_task(job.task)
     hooks.load(settings)

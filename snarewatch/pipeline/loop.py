@@ -19,12 +19,13 @@ import numpy as np
 
 from classifiers.classify import predict_texts
 from classifiers.registry import load_model
-from classifiers.train import MIN_LABELS, TrainResult, resolve_task, train_task
+from classifiers.train import MIN_LABELS, TrainResult, train_task
 from snarewatch.config import Settings
 from snarewatch.pipeline.hooks import QUIET, Hooks
 from snarewatch.pipeline.jobs import LoopJob
 from snarewatch.schema import Promotion
 from snarewatch.store import Landing, query_records
+from snarewatch.tasks import resolve_task
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,7 @@ def run(settings: Settings, job: LoopJob, hooks: Hooks = QUIET, *,
     from labeler.llm import make_backend
     from labeler.run import label_items
     from labeler.sampling import select
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     spec = load_task(job.task)
     if job.plan:

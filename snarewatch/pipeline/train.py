@@ -12,7 +12,7 @@ from snarewatch.pipeline.jobs import TrainJob
 def run(settings: Settings, job: TrainJob, hooks: Hooks = QUIET) -> Any:
     """Train, cross-validate and (when the guards allow) promote; returns the `TrainResult`."""
     from classifiers.train import train_task
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     spec = load_task(job.task)
     with hooks.progress(f"training {spec.name} ({job.student})", transient=True):

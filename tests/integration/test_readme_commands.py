@@ -321,7 +321,7 @@ def demo_ads() -> dict[str, dict[str, Any]]:
 
 def task_spec(workdir: Path, name: str) -> Any:
     """A task spec: the researcher's ./tasks/NAME.toml, else the bundled one."""
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     own = workdir / "tasks" / f"{name}.toml"
     return load_task(str(own) if own.exists() else name)

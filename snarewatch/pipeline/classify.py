@@ -89,16 +89,13 @@ class ClassifyRun:
 def flag_rate(settings: Settings, task: Any) -> FlagRate:
     """Findings per classified item beside the positive rate the labels suggest."""
     from labeler.seeds import estimated_positive_rate
-    from snarewatch.store import query_records
+    from snarewatch.store.reads import flag_counts
 
-    counts = query_records(settings.db_path, """
-        SELECT (SELECT count(*) FROM findings WHERE task = $task) AS findings,
-               (SELECT count(*) FROM current_predictions WHERE task = $task) AS scored""",
-                           {"task": task.name})[0]
+    counts = flag_counts(settings.db_path, task.name)
     expected, source = estimated_positive_rate(settings, task)
-    rate = counts["findings"] / counts["scored"] if counts["scored"] else 0.0
+    rate = counts.findings / counts.scored if counts.scored else 0.0
     return FlagRate(flag_rate=rate, expected=expected, source=source,
-                    findings=counts["findings"], scored=counts["scored"])
+                    findings=counts.findings, scored=counts.scored)
 
 
 def run(settings: Settings, job: ClassifyJob, hooks: Hooks = QUIET, *,

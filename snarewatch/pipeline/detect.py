@@ -3,7 +3,6 @@ page audit, write findings and a page verdict. Composes classifiers.deceptive wi
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from snarewatch.pipeline.audit import findings_records, load_student, site_name
@@ -15,44 +14,21 @@ if TYPE_CHECKING:
     from snarewatch.schema import PageFinding, PageVerdict, PageVisits
 
 
-_ELEMENT_COLUMNS = (
-    "element_id, capture_id, url, site, idx, tag, role, text, x, y, width, height, "
-    "font_size, font_weight, color, background_color, visible, input_type, checked, "
-    "in_overlay, selector, extra"
-)
-
-
 def _stored_visits(
     s: Settings, capture_ids: list[str]
 ) -> dict[str, tuple[PageVisits, dict[str, str]]]:
     """PageVisits (one "first" snapshot) and selector -> element_id per stored capture."""
     from snarewatch.schema import PageSnapshot, PageVisits
-    from snarewatch.store import Blobs, query_records
+    from snarewatch.store import Blobs
+    from snarewatch.store.reads import capture_screenshots, stored_elements
 
-    rows = query_records(
-        s.db_path,
-        f"SELECT {_ELEMENT_COLUMNS} FROM ui_elements "
-        "WHERE list_contains(?, capture_id) ORDER BY capture_id, idx",
-        [capture_ids],
-    )
-    shots = {
-        r["capture_id"]: r["screenshot_sha256"]
-        for r in query_records(
-            s.db_path,
-            "SELECT capture_id, screenshot_sha256 FROM page_captures "
-            "WHERE list_contains(?, capture_id)",
-            [capture_ids],
-        )
-    }
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        extra = row.pop("extra")
-        grouped.setdefault(row["capture_id"], []).append(
-            {**(json.loads(extra) if isinstance(extra, str) and extra else {}), **row}
-        )
+    shots = capture_screenshots(s.db_path, capture_ids)
     blobs = Blobs(s.blobs_dir)
     out = {}
-    for cid, elements in grouped.items():
+    for cid, records in stored_elements(s.db_path, capture_ids).items():
+        # The page checks read elements as mappings: the record's fields over its extras.
+        elements = [{**e.extra, **e.model_dump(exclude={"extra", "source", "captured_at"})}
+                    for e in records]
         sha = shots.get(cid)
         png = blobs.get(sha) if sha and blobs.exists(sha) else None
         url = str(elements[0]["url"] or "")
@@ -64,7 +40,7 @@ def _stored_visits(
         )
         out[cid] = (
             visits,
-            {str(e["selector"]): str(e["element_id"]) for e in elements if e["selector"]},
+            {str(e.selector): e.element_id for e in records if e.selector},
         )
     return out
 
@@ -94,25 +70,10 @@ def detect_stored(
     from classifiers.deceptive import annotate
     from classifiers.deceptive.page import audit_page
     from classifiers.deceptive.verdict import page_verdict
-    from snarewatch.store import Blobs, Landing, query_records
+    from snarewatch.store import Blobs, Landing
+    from snarewatch.store.reads import captures_to_check
 
-    where, params = ["capture_id IS NOT NULL"], []
-    if site:
-        where.append("site = ?")
-        params.append(site)
-    if not force:
-        # A page is done once it has a verdict (or, from before verdicts, findings).
-        where.append(
-            "capture_id NOT IN (SELECT capture_id FROM page_findings WHERE capture_id IS NOT NULL)"
-        )
-        where.append(
-            "capture_id NOT IN (SELECT capture_id FROM page_verdicts WHERE capture_id IS NOT NULL)"
-        )
-    sql = f"SELECT DISTINCT capture_id FROM ui_elements WHERE {' AND '.join(where)} ORDER BY 1"
-    ids = [
-        r["capture_id"]
-        for r in query_records(s.db_path, sql + (f" LIMIT {int(limit)}" if limit else ""), params)
-    ]
+    ids = captures_to_check(s.db_path, site=site, limit=limit, again=force)
     model, model_id, note = load_student(s) if student else (None, None, None)
     blobs, landing = Blobs(s.blobs_dir), Landing(s.landing_dir)
     by_type: dict[tuple[str, str], int] = {}

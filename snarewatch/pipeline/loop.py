@@ -24,7 +24,8 @@ from snarewatch.config import Settings
 from snarewatch.pipeline.hooks import QUIET, Hooks
 from snarewatch.pipeline.jobs import LoopJob
 from snarewatch.schema import Promotion
-from snarewatch.store import Landing, query_records
+from snarewatch.store import Landing
+from snarewatch.store.reads import item_texts, labelled_item_ids
 from snarewatch.tasks import resolve_task
 from snarewatch.taskspec import TaskSpec
 
@@ -63,13 +64,11 @@ class LoopSummary:
     plan: Any = None
 
 
-def _items_and_labels(settings: Settings, task: TaskSpec) -> tuple[list[str], list[str], set[str]]:
-    items = query_records(settings.db_path, "SELECT item_id, text FROM items WHERE item_kind = ? "
-                          "ORDER BY item_id", [task.item_kind])
-    labelled = query_records(settings.db_path, "SELECT item_id FROM current_labels WHERE task = ? "
-                             "AND value IS NOT NULL", [task.name])
-    return ([r["item_id"] for r in items], [r["text"] or "" for r in items],
-            {r["item_id"] for r in labelled})
+def _items_and_labels(settings: Settings,
+                      task: TaskSpec) -> tuple[list[str], list[str], set[str]]:
+    items = item_texts(settings.db_path, task.item_kind)
+    return ([i.item_id for i in items], [i.text for i in items],
+            labelled_item_ids(settings.db_path, task.name))
 
 
 def active_loop(

@@ -182,10 +182,7 @@ def create_app(
             version=__version__,
             database=settings.db_path.exists(),
             models={task: m.model_id for task, m in sorted(current.items())},
-            tasks=[TaskInfo(name=t.name, display_name=t.title, item_kind=t.item_kind,
-                            positive=list(t.positive), negative=t.negative_label,
-                            negative_display=t.negative_display)
-                   for t in list_tasks()],
+            tasks=[TaskInfo.of(t) for t in list_tasks()],
         )
 
     @app.get("/v1/findings", response_model=FindingsResponse, tags=["findings"])

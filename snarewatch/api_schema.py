@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from snarewatch.taskspec import TaskSpec
+
 MAX_ELEMENTS = 1000
 MAX_TEXT_CHARS = 2000
 MAX_URL_CHARS = 4096
@@ -175,6 +177,13 @@ class TaskInfo(BaseModel):
     positive: list[str]
     negative: str
     negative_display: str | None = None
+
+    @classmethod
+    def of(cls, spec: TaskSpec) -> TaskInfo:
+        """What readers need of a task spec."""
+        return cls(name=spec.name, display_name=spec.title, item_kind=spec.item_kind,
+                   positive=list(spec.positive), negative=spec.negative_label,
+                   negative_display=spec.negative_display)
 
 
 class Health(BaseModel):

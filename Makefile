@@ -19,7 +19,7 @@ demo: setup  ## Run the whole pipeline on the local demo marketplace and print a
 
 test: setup lint test-python test-extension  ## Run every test (unit, integration, browser, slow).
 
-lint:  ## Architecture contract: the stages never import each other.
+lint:  ## Architecture contracts: the layers (doors > use cases > stages > core), stages apart.
 	$(VENV)/bin/lint-imports
 
 # Two test processes, one per core: each keeps one math thread (torch, BLAS), or the two

@@ -61,8 +61,8 @@ def crawl(settings: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """Visit every demo /shop page; store its first element map as a capture; (visits, truth)."""
     from crawler.capture import element_records
     from crawler.visits import visit_urls
-    from snarewatch.demo_site.server import serve_in_thread
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.server import serve_in_thread
+    from demo_site.truth import ground_truth
     from snarewatch.schema import PageCapture, stable_id
     from snarewatch.store import Landing, load_pending
 

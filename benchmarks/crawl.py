@@ -27,7 +27,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 
 def _serve(port_q: Any, seed: int, n_ads: int) -> None:
-    from snarewatch.demo_site.server import make_server
+    from demo_site.server import make_server
 
     server = make_server("127.0.0.1", 0, seed, n_ads)
     port_q.put(server.server_address[1])
@@ -168,7 +168,7 @@ def main() -> None:
     results: dict[str, Any] = {"machine": machine, "n_ads": args.n_ads, "pages": args.pages,
                                "concurrency": args.concurrency, "runs": {}}
     try:
-        from snarewatch.demo_site.truth import ground_truth
+        from demo_site.truth import ground_truth
 
         ads = ground_truth(7, args.n_ads)["ads"]
         urls = [base + a["url"] for a in ads[: args.pages]]

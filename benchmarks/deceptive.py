@@ -37,9 +37,9 @@ def demo_shop(concurrency: int) -> dict[str, Any]:
     from classifiers.deceptive import audit_visits
     from classifiers.deceptive.taxonomy import label_for, level1
     from crawler.visits import visit_urls
+    from demo_site.server import serve_in_thread
+    from demo_site.truth import ground_truth
     from snarewatch.config import Settings
-    from snarewatch.demo_site.server import serve_in_thread
-    from snarewatch.demo_site.truth import ground_truth
 
     truth = ground_truth()
     pages = truth["pages"]

@@ -36,9 +36,9 @@ GOLD = Path(__file__).resolve().parent / "gold" / "ui-heldout-patterns.tsv"
 def demo_visits() -> tuple[dict[str, Any], dict[str, Any]]:
     """(path -> PageVisits of a full audit, ground truth)."""
     from crawler.visits import visit_urls
+    from demo_site.server import serve_in_thread
+    from demo_site.truth import ground_truth
     from snarewatch.config import Settings
-    from snarewatch.demo_site.server import serve_in_thread
-    from snarewatch.demo_site.truth import ground_truth
 
     truth = ground_truth()
     paths = [p["path"] for p in truth["pages"]]

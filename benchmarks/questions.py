@@ -96,8 +96,8 @@ def _birds(data: Path) -> Question:
 
 
 def _demo_wildlife(data: Path) -> Question:
-    from labeler.taskspecs import load_task
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
+    from snarewatch.tasks import load_task
 
     ads = ground_truth()["ads"]
     records = [Ad(ad_id=a["id"], site="demo", url=a["url"], source="import", title=a["title"],

@@ -96,7 +96,7 @@ def llm_labels(rows: list[dict[str, str]], sample_rows: list[int], label_missing
     the cache as soon as it is made; failures are counted, not cached.
     """
     from labeler.prompts import PROMPT_VERSION, build_prompt, prompt_prefix
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     task = load_task("deceptive-ui")
     # Answers to another prompt or decision rule are not reused.
@@ -189,8 +189,8 @@ def time_teacher(rows: list[dict[str, str]], skip: set[int], n: int) -> dict[str
     """Labels/s of the embedded LLM over `n` texts (model loaded first; not cached)."""
     from labeler.llm import make_backend
     from labeler.prompts import build_prompt
-    from labeler.taskspecs import load_task
     from snarewatch.config import load_settings
+    from snarewatch.tasks import load_task
 
     task = load_task("deceptive-ui")
     backend = make_backend(load_settings(), "embedded")

@@ -43,9 +43,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from labeler.evaluate import gold_item, macro_f1, positive_probability, prf, roc_auc  # noqa: E402
 from labeler.llm import make_backend  # noqa: E402
 from labeler.strategy import Strategy  # noqa: E402
-from labeler.taskspecs import load_task  # noqa: E402
 from labeler.teach import GoldRun, calibrate_on, fudd_notes, pool_from_rows, run_gold  # noqa: E402
 from snarewatch.config import load_settings  # noqa: E402
+from snarewatch.tasks import load_task  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parents[0].parent / "shared" / "data"

@@ -112,8 +112,8 @@ def zyte_rows(data: Path) -> list[dict[str, Any]]:
 def demo_rows() -> list[dict[str, Any]]:
     """Distinct visible strings of the demo shop's clean pages, with the planted look-alikes
     marked (`lookalike`: text identical in kind to a pattern, honest only by the page checks)."""
-    from snarewatch.demo_site.server import serve_in_thread
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.server import serve_in_thread
+    from demo_site.truth import ground_truth
 
     truth = ground_truth()
     clean = truth["clean_pages"]

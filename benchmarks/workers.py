@@ -167,7 +167,7 @@ def main() -> None:
             if redis_proc is not None:
                 redis_proc.terminate()
                 redis_proc.wait()
-        from snarewatch.demo_site.server import serve_in_thread
+        from demo_site.server import serve_in_thread
 
         with serve_in_thread(n_ads=1600) as base:
             for processes in (1, 2) if args.only != "brokers" else ():

@@ -15,8 +15,8 @@ from typing import Any
 
 from classifiers.evaluate import check_gold_labels, evaluate, read_gold
 from classifiers.registry import get_model, load_model
-from classifiers.train import resolve_task
 from snarewatch.config import Settings
+from snarewatch.tasks import resolve_task
 
 log = logging.getLogger(__name__)
 

@@ -66,7 +66,7 @@ def read_gold(path: Path) -> list[dict[str, str]]:
 
 def task_labels(task: str, clf: BaseStudent) -> list[str]:
     """The labels gold rows may use: the task spec's, plus any the model was trained on."""
-    from classifiers.train import resolve_task
+    from snarewatch.tasks import resolve_task
 
     try:
         names = list(resolve_task(task).label_names)

@@ -15,7 +15,6 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,10 +23,10 @@ from classifiers.base import BaseStudent, StudentError
 from classifiers.cv import CVResult, cross_validate
 from classifiers.registry import save_model, student_class
 from snarewatch.config import Settings
-from snarewatch.errors import ConfigError
 from snarewatch.schema import ModelInfo, Promotion, utcnow
 from snarewatch.store import Landing, query_records
 from snarewatch.store.reads import seed_weights
+from snarewatch.tasks import resolve_task
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -159,25 +158,6 @@ def _choose(results: dict[str, CVResult], target: str) -> tuple[str, str]:
             return name, (f"{name}: within {AUTO_MARGIN} {key} of the best and faster "
                           f"({scores}, out-of-fold)")
     return best.student, f"{best.student}: highest out-of-fold {key} ({scores})"
-
-
-def resolve_task(task: TaskSpec | str) -> TaskSpec:
-    """A TaskSpec as is, or one found by name: ./tasks/NAME.toml, then the bundled specs.
-
-    Specs are data files; reading the bundled ones does not import the labeler stage.
-    """
-    if isinstance(task, TaskSpec):
-        return task
-    from importlib.util import find_spec
-
-    candidates = [Path(task)] if task.endswith(".toml") else [Path("tasks") / f"{task}.toml"]
-    spec = find_spec("labeler")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        candidates.append(Path(folder) / "taskspecs" / f"{task}.toml")
-    for path in candidates:
-        if path.is_file():
-            return TaskSpec.from_path(path)
-    raise ConfigError(f"unknown task {task!r}: no {task}.toml in ./tasks or the bundled specs")
 
 
 def train_task(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
 import re
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from crawler.capture import element_records
@@ -22,9 +21,9 @@ from crawler.outcome import crawl_status, failed_count, no_ads_note, stop_reason
 from crawler.records import ad_record, capture_id_for, capture_record
 from crawler.reposts import RepostIndex
 from crawler.roles import link_priority, page_role, url_shape
-from crawler.run import CrawlProgress, CrawlSummary
 from crawler.sitenames import site_for
 from crawler.sites import Site
+from crawler.summary import CrawlParams, CrawlProgress, CrawlSummary
 from crawler.urls import canonical, host, is_crawlable, url_pattern
 from snarewatch.config import Settings
 from snarewatch.errors import StoreError
@@ -35,41 +34,6 @@ log = logging.getLogger(__name__)
 FLUSH_PAGES = 25
 FLUSH_SECONDS = 2.0
 _NUM = re.compile(r"\d+")
-
-
-@dataclass
-class CrawlParams:
-    """The parameters a crawl started with (persisted, so a resume uses the same ones).
-
-    `site` is the name the user gave (`--site`); `site_name` the name the crawl stores its
-    pages under, fixed on its first run.
-    """
-
-    target: str
-    base_url: str | None = None
-    keywords: list[str] = field(default_factory=list)
-    max_pages: int | None = None
-    screenshots: bool | None = None
-    engine: str | None = None
-    start: list[str] = field(default_factory=list)
-    site: str | None = None
-    site_name: str | None = None
-
-    def save(self, state_dir: Path) -> None:
-        """Write params.json in the crawl's state folder."""
-        (state_dir / "params.json").write_text(json.dumps(asdict(self), indent=1), "utf-8")
-
-    @classmethod
-    def load(cls, state_dir: Path) -> CrawlParams:
-        """Read params.json from the crawl's state folder."""
-        return cls(**json.loads((state_dir / "params.json").read_text("utf-8")))
-
-    def merged(self, override: CrawlParams) -> CrawlParams:
-        """These parameters with every explicitly given value of `override` on top."""
-        updates = {f.name: getattr(override, f.name) for f in fields(self)
-                   if f.name not in ("target", "site_name")
-                   and getattr(override, f.name) not in (None, [])}
-        return replace(self, **updates)
 
 
 class Crawler:

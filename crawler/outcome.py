@@ -6,7 +6,7 @@ Pure functions of a `CrawlSummary`, shared by the crawl loop (which stores them)
 
 from __future__ import annotations
 
-from crawler.run import CrawlSummary
+from crawler.summary import CrawlSummary
 
 # Outcomes that are refusals by policy, not failures: robots.txt said no, or the link was a
 # file rather than a page.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
 
+from crawler.crawl import Crawler
+from crawler.sitenames import check_name
 from crawler.sites import Site, load_site
+from crawler.summary import CrawlParams, CrawlProgress, CrawlSummary, crawl_state_dir
 from crawler.urls import is_crawlable
 from snarewatch.aio import run_sync
 from snarewatch.config import Settings
@@ -17,70 +17,6 @@ from snarewatch.schema import stable_id, utcnow
 
 log = logging.getLogger(__name__)
 ENGINES = ("auto", "browser", "http")
-
-
-@dataclass
-class CrawlProgress:
-    """A snapshot reported after every page."""
-
-    crawl_id: str
-    fetched: int = 0
-    queued: int = 0
-    ads: int = 0
-    errors: int = 0
-    elapsed_s: float = 0.0
-
-    @property
-    def pages_per_min(self) -> float:
-        """Fetch rate so far."""
-        return self.fetched * 60.0 / self.elapsed_s if self.elapsed_s > 0 else 0.0
-
-
-@dataclass
-class CrawlSummary:
-    """What a crawl did, over all its runs (a resume adds to it); `run_*` is the last run only.
-
-    `errors_by_kind` counts unfetched URLs by outcome, `failed` those that are failures (not
-    robots.txt or content-type refusals); `status` is done, partial (some failed), failed (none
-    fetched) or interrupted; `stop_reason` says why it stopped; `note` why it found no ad.
-    """
-
-    crawl_id: str
-    site: str = ""
-    status: str = "done"
-    fetched: int = 0
-    ads: int = 0
-    elements: int = 0
-    screenshots: int = 0
-    duplicates: int = 0
-    failed: int = 0
-    errors_by_kind: dict[str, int] = field(default_factory=dict)
-    pages_by_kind: dict[str, int] = field(default_factory=dict)
-    queued_left: int = 0
-    seconds: float = 0.0
-    stop_reason: str | None = None
-    capped: int = 0
-    depth_capped: int = 0
-    run_fetched: int = 0
-    run_seconds: float = 0.0
-    first_error: str | None = None
-    note: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain dict (for JSON output and the Crawl record's stats)."""
-        return asdict(self)
-
-    @classmethod
-    def restore(cls, crawl_id: str, stats: dict[str, Any] | None) -> CrawlSummary:
-        """The totals a crawl had stored, to continue counting on a resume."""
-        known = {f for f in cls.__dataclass_fields__ if not f.startswith("run_")}
-        return cls(**{k: v for k, v in (stats or {}).items() if k in known} | {
-            "crawl_id": crawl_id})
-
-
-def crawl_state_dir(settings: Settings, crawl_id: str) -> Path:
-    """Where a crawl's frontier and parameters persist."""
-    return settings.data_dir / "crawls" / crawl_id
 
 
 def resolve_site(target: str, base_url: str | None,
@@ -117,9 +53,6 @@ def run_crawl(settings: Settings, target: str, *, base_url: str | None = None,
     profile's seeds; `site` names the site (default: the name its host already has, else the
     profile's name, else the host).
     """
-    from crawler.crawl import Crawler, CrawlParams
-    from crawler.sitenames import check_name
-
     if engine is not None and engine not in ENGINES:
         raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     params = CrawlParams(target=target, base_url=base_url, keywords=list(keywords or []),

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args.out.mkdir(parents=True, exist_ok=True)
 
-    from snarewatch.demo_site.server import serve_in_thread
+    from demo_site.server import serve_in_thread
 
     with tempfile.TemporaryDirectory(prefix="sw-shots-") as tmp, serve_in_thread() as site:
         work = Path(tmp)

@@ -35,6 +35,7 @@ from snarewatch.api_schema import (
     PageElement,
     PageVerdictOut,
     StoredFinding,
+    TaskInfo,
     TaskState,
 )
 from snarewatch.config import Settings
@@ -173,12 +174,15 @@ def create_app(
 
     @app.get("/v1/health", response_model=Health, tags=["meta"])
     def health() -> Health:
-        """Server version, whether a database exists, and the promoted model per task."""
+        """Server version, whether a database exists, the promoted model per task, the tasks."""
+        from snarewatch.tasks import list_tasks
+
         current = source.models()
         return Health(
             version=__version__,
             database=settings.db_path.exists(),
             models={task: m.model_id for task, m in sorted(current.items())},
+            tasks=[TaskInfo.of(t) for t in list_tasks()],
         )
 
     @app.get("/v1/findings", response_model=FindingsResponse, tags=["findings"])
@@ -236,6 +240,8 @@ def create_app(
                 model_id=model.model_id,
                 negative_label=model.negative_label,
                 item_kind=model.item_kind,
+                display_name=model.display_name,
+                negative_display=model.negative_display,
                 threshold=model.threshold,
                 classified=len(targets),
                 trust=model.trust,
@@ -366,6 +372,7 @@ def _flags(model: TaskModel, targets: list[PageElement], url: str) -> list[Flag]
                 score=round(score, 4),
                 threshold=model.threshold,
                 model_id=model.model_id,
+                task_display=model.display_name or model.task,
                 why=describe(model, label),
             )
         )

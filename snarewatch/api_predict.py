@@ -25,9 +25,6 @@ log = logging.getLogger(__name__)
 ItemKind = Literal["ui_element", "ad"]
 Prediction = tuple[str, float, bool]  # (label, score, positive)
 
-TASK_KINDS: dict[str, ItemKind] = {"wildlife": "ad", "deceptive-ui": "ui_element"}
-"""Which kind of item each bundled task reads; other tasks default to ui_element."""
-
 _NEGATIVE_PREFIXES = (
     "not_",
     "not-",
@@ -64,6 +61,8 @@ class TaskModel:
     predict: Callable[[list[str]], list[Prediction]]
     negative: str | None = None
     definitions: dict[str, str] = field(default_factory=dict)
+    display_name: str | None = None  # from the task's spec, for people
+    negative_display: str | None = None
     trust: str = ""  # how far to trust its flags, from its card (classifiers.trust)
     _cache: OrderedDict[str, Prediction] = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -106,8 +105,8 @@ def _registry_loader(settings: Settings, task: str) -> TaskModel | None:
     # Imported here: the API composes the classifiers stage, and `snarewatch --help` stays fast.
     from classifiers.classify import predict_texts
     from classifiers.registry import load_model, promoted_model
-    from classifiers.train import resolve_task
     from classifiers.trust import trust_line
+    from snarewatch.tasks import resolve_task
 
     info = promoted_model(settings, task)
     if info is None:
@@ -116,8 +115,10 @@ def _registry_loader(settings: Settings, task: str) -> TaskModel | None:
     classes = tuple(info.classes or getattr(clf, "classes_", ()))
     positive = set(getattr(clf, "positive_", ()))
     negatives = [c for c in classes if c not in positive]
-    kind: str = TASK_KINDS.get(task, "ui_element")
+    kind: str = "ui_element"  # a model whose spec is gone: read elements, as it always could
+    negative = negatives[0] if len(negatives) == 1 else None
     definitions: dict[str, str] = {}
+    display_name = negative_display = None
     try:
         spec = resolve_task(task)
     except SnarewatchError as exc:
@@ -125,6 +126,9 @@ def _registry_loader(settings: Settings, task: str) -> TaskModel | None:
     else:
         kind = spec.item_kind
         definitions = {d.name: d.definition for d in spec.labels}
+        if spec.negative_label in classes:
+            negative = spec.negative_label
+        display_name, negative_display = spec.title, spec.negative_display
     if kind not in ("ad", "ui_element"):
         return None  # page-level tasks have nothing to say about one element
     return TaskModel(
@@ -135,7 +139,9 @@ def _registry_loader(settings: Settings, task: str) -> TaskModel | None:
         threshold=float(info.threshold if info.threshold is not None else 0.5),
         item_kind=kind,  # type: ignore[arg-type]
         predict=lambda texts: [tuple(p) for p in predict_texts(clf, texts)],  # type: ignore[misc]
-        negative=negatives[0] if len(negatives) == 1 else None,
+        negative=negative,
+        display_name=display_name,
+        negative_display=negative_display,
         definitions=definitions,
         trust=trust_line(info.card or {}, info.student),
     )

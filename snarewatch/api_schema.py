@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from snarewatch.taskspec import TaskSpec
+
 MAX_ELEMENTS = 1000
 MAX_TEXT_CHARS = 2000
 MAX_URL_CHARS = 4096
@@ -75,6 +77,7 @@ class Flag(BaseModel):
     threshold: float
     model_id: str
     why: str = Field(description="Why, in the user's words (the label's definition).")
+    task_display: str = Field("", description="What people call the task (from its spec).")
 
 
 class TaskState(BaseModel):
@@ -83,6 +86,9 @@ class TaskState(BaseModel):
     model_id: str | None
     negative_label: str | None
     item_kind: Literal["ui_element", "ad"]
+    display_name: str | None = Field(None, description="What people call the task.")
+    negative_display: str | None = Field(None, description="How people read the negative "
+                                         "label (a 'this flag is wrong' button).")
     threshold: float | None = Field(None, description="Scores at or above it are flags.")
     classified: int = 0
     trust: str = Field("", description="How far to trust the model's flags: labels, F1, on what.")
@@ -162,10 +168,29 @@ class FeedbackResponse(BaseModel):
     load: Literal["queued", "left-for-loader"]
 
 
+class TaskInfo(BaseModel):
+    """A task as readers show it, from its spec: the extension's names come from here."""
+
+    name: str
+    display_name: str
+    item_kind: str
+    positive: list[str]
+    negative: str
+    negative_display: str | None = None
+
+    @classmethod
+    def of(cls, spec: TaskSpec) -> TaskInfo:
+        """What readers need of a task spec."""
+        return cls(name=spec.name, display_name=spec.title, item_kind=spec.item_kind,
+                   positive=list(spec.positive), negative=spec.negative_label,
+                   negative_display=spec.negative_display)
+
+
 class Health(BaseModel):
-    """Server state: version, promoted models per task, database presence."""
+    """Server state: version, promoted models per task, database presence, the known tasks."""
 
     status: Literal["ok"] = "ok"
     version: str
     database: bool
     models: dict[str, str | None]
+    tasks: list[TaskInfo] = Field(default_factory=list)

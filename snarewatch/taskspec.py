@@ -4,7 +4,7 @@ A researcher asks a new question by writing one TOML file; the labeler renders p
 the classifiers read its labels and positive class(es).
 
 Example:
-    >>> spec = TaskSpec.from_toml_text(open("labeler/taskspecs/wildlife.toml").read())
+    >>> spec = TaskSpec.from_toml_text(open("snarewatch/tasks/wildlife.toml").read())
     >>> spec.render({"title": "Ivory bangle", "description": ""})
 """
 
@@ -31,6 +31,7 @@ class LabelDef(BaseModel):
     definition: str
     near_misses: list[str] = Field(default_factory=list)
     group: str | None = None  # a coarser level (e.g. the deceptive-UI level-1 strategy)
+    display: str | None = None  # what people read for it ("Not deceptive"); default: the name
 
 
 class Example(BaseModel):
@@ -43,7 +44,7 @@ class Example(BaseModel):
 
 
 class TaskSpec(BaseModel):
-    """A validated task spec (see labeler/taskspecs/*.toml for the bundled ones)."""
+    """A validated task spec (see snarewatch/tasks/*.toml for the bundled ones)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str = Field(pattern=_NAME_PATTERN)
@@ -56,6 +57,8 @@ class TaskSpec(BaseModel):
     examples: list[Example] = Field(default_factory=list)
     default_budget: int = Field(200, ge=1)
     max_input_chars: int = Field(600, ge=20)  # long descriptions cost tokens and rarely decide
+    display_name: str | None = None  # what people call it ("Wildlife trafficking"); default: name
+    negative: str | None = None  # the label a "wrong flag" records; default: first non-positive
 
     @model_validator(mode="after")
     def _check_labels(self) -> TaskSpec:
@@ -67,6 +70,10 @@ class TaskSpec(BaseModel):
                 raise ValueError(f"positive label {name!r} is not one of the labels {names}")
         if set(self.positive) == set(names):
             raise ValueError("at least one label must be negative (not in `positive`)")
+        if self.negative is not None and (self.negative not in names
+                                          or self.negative in self.positive):
+            raise ValueError(f"negative label {self.negative!r} must be a label that is not "
+                             "positive")
         for ex in self.examples:
             if ex.label not in names:
                 raise ValueError(f"example label {ex.label!r} is not one of the labels {names}")
@@ -79,6 +86,21 @@ class TaskSpec(BaseModel):
     def label_names(self) -> list[str]:
         """The label names in spec order (the options offered to the LLM)."""
         return [label.name for label in self.labels]
+
+    @property
+    def title(self) -> str:
+        """What people call the task: its display name, else its name."""
+        return self.display_name or self.name
+
+    @property
+    def negative_label(self) -> str:
+        """The label a rejected flag records: `negative`, else the first non-positive label."""
+        return self.negative or next(n for n in self.label_names if n not in self.positive)
+
+    @property
+    def negative_display(self) -> str | None:
+        """How people read the negative label (its `display`), None when the spec gives none."""
+        return next((d.display for d in self.labels if d.name == self.negative_label), None)
 
     @property
     def groups(self) -> dict[str, str]:

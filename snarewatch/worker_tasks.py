@@ -1,26 +1,31 @@
-"""Celery tasks: crawl, load, embed, label, train, classify, pipeline, schedule firings, recovery.
+"""Celery tasks: one per use case (crawl, label, train, classify, audit, detect, loop, demo),
+and load, embed, pipeline, schedule firings, recovery.
 
-Each task body imports its stage inside the function, so the worker's parent process never loads
-Playwright or torch, and each forked pool process creates its own browser when it first crawls.
+A use case's task is a thin adapter: its payload is the job's `model_dump(mode="json")`, which
+it validates back into the job and hands to the same `snarewatch.pipeline` use case the CLI
+runs. Use cases import their stages inside their functions, so the worker's parent process
+never loads Playwright or torch, and each forked pool process creates its own browser when it
+first crawls.
 A task records a `Run` when it starts and when it ends, keeps a journal entry while it runs
 (`snarewatch.worker_runs`), and asks the loader to ingest what it wrote.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import socket
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from celery import Celery, Task, chain
 
 from snarewatch.config import ScheduleEntry, Settings
+from snarewatch.pipeline import USE_CASES, use_case
+from snarewatch.pipeline.jobs import CrawlJob, Job
 from snarewatch.schema import stable_id, utcnow
+from snarewatch.worker_hooks import WorkerHooks, file_lock
 from snarewatch.worker_runs import Journal, as_stats, run_record, worker_dir, write_run
 from snarewatch.worker_schedule import entry_message
 
@@ -33,6 +38,10 @@ ROUTES = {
     "snarewatch.label": "ml",
     "snarewatch.train": "ml",
     "snarewatch.classify": "ml",
+    "snarewatch.audit": "crawl",
+    "snarewatch.detect": "ml",
+    "snarewatch.loop": "ml",
+    "snarewatch.demo": "ml",
     "snarewatch.pipeline": "ml",
     "snarewatch.recover": "ml",
     "snarewatch.ping": "ml",
@@ -52,26 +61,12 @@ class SnarewatchTask(Task):  # type: ignore[misc]
         return self.app.snarewatch_settings  # type: ignore[no-any-return]
 
 
-@contextmanager
-
-
-def _file_lock(settings: Settings, name: str) -> Iterator[None]:
-    path = worker_dir(settings) / f"{name}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def recover_lost_tasks(app: Celery, local_only: bool = False) -> list[str]:
     """Send again the tasks whose worker died mid-run (same task id, so a crawl resumes)."""
     settings: Settings = app.snarewatch_settings  # type: ignore[attr-defined]
     journal = Journal(settings)
     resent = []
-    with _file_lock(settings, "recover"):
+    with file_lock(settings, "recover"):
         for entry in journal.orphans():
             if local_only and entry.host != socket.gethostname() and entry.requeued_at is None:
                 continue
@@ -123,7 +118,7 @@ def _tracked(task: SnarewatchTask, kind: str, params: dict[str, Any],
         if load_after:
             send_load(task.app)
         raise
-    stats = as_stats(summary)
+    stats = as_stats(summary.stats() if hasattr(summary, "stats") else summary)
     write_run(settings, run_record(run_id, kind, started, params, status="done", stats=stats))
     journal.finish(run_id)
     if load_after:
@@ -138,22 +133,21 @@ def register_tasks(app: Celery) -> None:
                             "shared": False}
 
     @app.task(name="snarewatch.crawl", **opts)
-    def crawl(self: SnarewatchTask, site: str | None = None, seeds: list[str] | None = None,
-              crawl_id: str | None = None, load: bool = True, **options: Any) -> dict[str, Any]:
+    def crawl(self: SnarewatchTask, **payload: Any) -> dict[str, Any]:
         """Crawl a site (or a batch of seed URLs); a re-delivered task resumes the same crawl."""
-        if not site and not seeds:
+        job = CrawlJob.model_validate(payload)
+        if not job.site and not job.seeds:
             raise ValueError("crawl needs a site or seeds")
-        crawl_id = crawl_id or self.request.id
-        # A batch of seeds is one crawl per seed, each with an id derived from the batch's.
-        targets = [(site, crawl_id)] if site else [
-            (seed, stable_id(crawl_id, seed, length=12)) for seed in seeds or []]
+        # The task id is the crawl id: one id per firing, kept by re-deliveries.
+        job = job.model_copy(update={"crawl_id": job.crawl_id or self.request.id})
 
         def work(heartbeat: Callable[[], None]) -> Any:
-            return crawl_targets(self.settings, targets, heartbeat, options)
+            return use_case("crawl").run(self.settings, job, WorkerHooks(heartbeat),
+                                         on_progress=lambda _progress: heartbeat())
 
-        params = {"site": site, "seeds": seeds, "crawl_id": crawl_id, **options}
-        stats = _tracked(self, "crawl", params, work, load_after=load)
-        return {"crawl_id": crawl_id, **stats}
+        params = {k: v for k, v in job.payload().items() if k != "load"}
+        stats = _tracked(self, "crawl", params, work, load_after=job.load)
+        return {"crawl_id": job.crawl_id, **stats}
 
     @app.task(name="snarewatch.load", **opts)
     def load(self: SnarewatchTask) -> dict[str, Any]:
@@ -162,7 +156,7 @@ def register_tasks(app: Celery) -> None:
 
         s = self.settings
         started = utcnow()
-        with _file_lock(s, "load"):
+        with file_lock(s, "load"):
             report = load_pending(s.db_path, s.landing_dir)
         _prune_processed(s)
         stats = as_stats(report)
@@ -178,7 +172,7 @@ def register_tasks(app: Celery) -> None:
         def work(_: Callable[[], None]) -> Any:
             from labeler.embed import embed_texts
             from labeler.items import load_items
-            from labeler.taskspecs import load_task
+            from snarewatch.tasks import load_task
 
             spec = load_task(task)
             items = load_items(self.settings.db_path, spec.item_kind)
@@ -189,39 +183,9 @@ def register_tasks(app: Celery) -> None:
 
         return _tracked(self, "embed", {"task": task}, work, load_after=False)
 
-    @app.task(name="snarewatch.label", **opts)
-    def label(self: SnarewatchTask, task: str, **options: Any) -> dict[str, Any]:
-        """Label a diverse sample of a task's items with the LLM (budget, method, backend, seed)."""
-        def work(_: Callable[[], None]) -> Any:
-            from labeler.run import label_items
-            from labeler.taskspecs import load_task
-
-            return label_items(self.settings, load_task(task), **options)
-
-        return _tracked(self, "label", {"task": task, **options}, work, load_after=True)
-
-    @app.task(name="snarewatch.train", **opts)
-    def train(self: SnarewatchTask, task: str, student: str = "auto") -> dict[str, Any]:
-        """Train a student for a task from its current labels."""
-        def work(_: Callable[[], None]) -> Any:
-            from classifiers.train import train_task
-
-            return train_task(self.settings, task, student=student)
-
-        return _tracked(self, "train", {"task": task, "student": student}, work, load_after=True)
-
-    @app.task(name="snarewatch.classify", **opts)
-    def classify(self: SnarewatchTask, task: str, model_id: str | None = None,
-                 since: str | None = None, load: bool = True) -> dict[str, Any]:
-        """Classify items (captured since `since`, ISO time) with the promoted or given model."""
-        def work(_: Callable[[], None]) -> Any:
-            from classifiers.classify import classify_task
-
-            when = datetime.fromisoformat(since) if since else None
-            return classify_task(self.settings, task, model_id=model_id, since=when)
-
-        params = {"task": task, "model_id": model_id, "since": since}
-        return _tracked(self, "classify", params, work, load_after=load)
+    for name in USE_CASES:
+        if name != "crawl":
+            _use_case_task(app, name, opts)
 
     @app.task(name="snarewatch.pipeline", **opts)
     def pipeline(self: SnarewatchTask, site: str, task: str, crawl_queue: str = "crawl",
@@ -246,28 +210,27 @@ def register_tasks(app: Celery) -> None:
         return {"host": socket.gethostname(), "pid": os.getpid()}
 
 
-def crawl_targets(settings: Settings, targets: list[tuple[str, str]],
-                  heartbeat: Callable[[], None], options: dict[str, Any]) -> dict[str, Any]:
-    """Crawl each (target, crawl id), resuming a crawl whose frontier already exists."""
-    from crawler.run import crawl_state_dir, run_crawl
+INLINE_LOADS = frozenset({"loop", "demo"})
+"""Use cases that read back what each step wrote, so their task loads as it goes."""
 
-    totals: dict[str, Any] = {"crawls": 0, "fetched": 0, "ads": 0, "errors": 0, "resumed": 0}
-    statuses = []
-    for target, crawl_id in targets:
-        started = (crawl_state_dir(settings, crawl_id) / "frontier.sqlite").exists()
-        resume = crawl_id if started else None
-        summary = run_crawl(settings, target, crawl_id=None if resume else crawl_id,
-                            resume=resume, on_progress=lambda _progress: heartbeat(), **options)
-        totals["crawls"] += 1
-        totals["resumed"] += int(resume is not None)
-        totals["fetched"] += summary.fetched
-        totals["ads"] += summary.ads
-        totals["errors"] += sum(summary.errors_by_kind.values())
-        statuses.append(summary.status)
-        if len(targets) == 1:
-            totals.update(as_stats(summary))
-    totals["status"] = "done" if all(st == "done" for st in statuses) else ",".join(statuses)
-    return totals
+
+def _use_case_task(app: Celery, name: str, opts: dict[str, Any]) -> None:
+    """Register `snarewatch.<name>`: validate the payload into the job, run the use case."""
+    job_type: type[Job] = USE_CASES[name]
+
+    def body(self: SnarewatchTask, **payload: Any) -> dict[str, Any]:
+        job = job_type.model_validate(payload)
+
+        def work(heartbeat: Callable[[], None]) -> Any:
+            hooks = WorkerHooks(heartbeat, inline=name in INLINE_LOADS)
+            return use_case(name).run(self.settings, job, hooks)
+
+        load_after = bool(getattr(job, "load", getattr(job, "store", True)))
+        return _tracked(self, name, job.payload(), work, load_after=load_after)
+
+    body.__name__ = name
+    body.__doc__ = f"Run the {name} use case on a {job_type.__name__} payload."
+    app.task(name=f"snarewatch.{name}", **opts)(body)
 
 
 def pipeline_chain(app: Celery, site: str, task: str, crawl_id: str, since: str | None = None,

@@ -68,7 +68,8 @@ def adapt_default(settings: Settings, *, site_weight: float = 1.0, promote: bool
     """
     from classifiers.metrics import choose_threshold
     from classifiers.registry import load_model, promoted_model, save_model
-    from classifiers.train import load_training_data, resolve_task
+    from classifiers.train import load_training_data
+    from snarewatch.tasks import resolve_task
 
     start = time.perf_counter()
     site = load_training_data(settings, resolve_task(TASK))

@@ -37,7 +37,7 @@ function entryItem(entry, state, tabId) {
       item.classList.toggle("saved", Boolean(answer.ok));
     };
     const correct = el("button", { className: "correct", type: "button", text: "Correct" });
-    const wrong = el("button", { className: "wrong", type: "button", text: wrongButtonText(entry.task) });
+    const wrong = el("button", { className: "wrong", type: "button", text: wrongButtonText(entry.task, state.tasks) });
     const show = el("button", { className: "show", type: "button", text: "Show" });
     correct.addEventListener("click", send("correct"));
     wrong.addEventListener("click", send("wrong"));

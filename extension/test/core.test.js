@@ -11,7 +11,7 @@ import {
 const flag = {
   element: "e3", task: "deceptive-ui", item_id: "abc", item_kind: "ui_element",
   label: "low_stock_message", score: 0.876, threshold: 0.5, model_id: "m1",
-  why: "A claim that few items are left, to hurry you.",
+  why: "A claim that few items are left, to hurry you.", task_display: "deceptive-UI",
 };
 
 test("normalizeText collapses whitespace and cuts long text", () => {
@@ -83,8 +83,14 @@ test("tooltip and marks say what it looks like, how sure, and why, in plain word
   ]);
   assert.equal(tooltipLines({ ...flag, label: "countdown_timer", score: 0.993 })[0],
     "Looks like a countdown timer (deceptive-UI model, 99 % sure)");
-  assert.equal(tooltipLines({ ...flag, task: "wildlife", label: "wildlife_product", why: "" })[0],
+  assert.equal(tooltipLines({ ...flag, task: "wildlife", task_display: "wildlife",
+    label: "wildlife_product", why: "" })[0],
     "Looks like a wildlife product (wildlife model, 88 % sure)");
+  // A task the user wrote is named as its spec names it; without a name, by its task name.
+  assert.equal(tooltipLines({ ...flag, task: "fake-reviews", task_display: "Fake reviews",
+    label: "fake_review", why: "" })[0], "Looks like a fake review (Fake reviews model, 88 % sure)");
+  assert.equal(tooltipLines({ ...flag, task: "my-task", task_display: undefined,
+    label: "odd", why: "" })[0], "Looks like an odd (my-task model, 88 % sure)");
   assert.equal(tooltipLines({ ...flag, why: "" }).length, 1);
   assert.equal(adMarkText({ ...flag, label: "wildlife_product", score: 0.9 }), "\u26a0 Wildlife product \u00b7 90 % sure");
   assert.equal(flagHeadline(flag), "Low stock message \u00b7 88 % sure");
@@ -115,8 +121,13 @@ test("feedback body and button text", () => {
     task: "deceptive-ui", item_id: "abc", item_kind: "ui_element", verdict: "wrong",
     label: "low_stock_message", url: "http://shop/x", text: "Only 2 left",
   });
-  assert.equal(wrongButtonText("deceptive-ui"), "Not deceptive");
-  assert.equal(wrongButtonText("wildlife"), "Not wildlife");
+  const tasks = {
+    "deceptive-ui": { display_name: "deceptive-UI", negative_display: "Not deceptive" },
+    wildlife: { display_name: "wildlife", negative_display: "Not wildlife" },
+  };
+  assert.equal(wrongButtonText("deceptive-ui", tasks), "Not deceptive");
+  assert.equal(wrongButtonText("wildlife", tasks), "Not wildlife");
+  assert.equal(wrongButtonText("my-task", tasks), "Wrong");
 });
 
 test("debounce runs once after the calls stop", () => {
@@ -160,7 +171,8 @@ test("the page verdict reads as one line, checked types marked", () => {
 
 test("each served model says how far to trust it; unserved tasks say nothing", () => {
   const lines = trustLines({
-    "deceptive-ui": { model_id: "d1", trust: "3313 labels, CV F1 0.96 on the shipped human labels" },
+    "deceptive-ui": { model_id: "d1", display_name: "deceptive-UI",
+      trust: "3313 labels, CV F1 0.96 on the shipped human labels" },
     wildlife: { model_id: null, trust: "" },
   });
   assert.deepEqual(lines, ["Deceptive-UI model: 3313 labels, CV F1 0.96 on the shipped human labels"]);

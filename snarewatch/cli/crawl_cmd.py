@@ -12,12 +12,11 @@ from snarewatch.cli._common import (
     console,
     err_console,
     print_rows,
-    progress,
     settings,
 )
 
 if TYPE_CHECKING:
-    from crawler.run import CrawlSummary
+    from crawler.summary import CrawlSummary
 
 CRAWL_EXAMPLES = """\
 Examples:
@@ -112,38 +111,38 @@ def register(app: typer.Typer) -> None:
         an honest User-Agent. Ctrl-C stops cleanly; `--resume ID` continues.
         """
         from crawler.keywords import read_keywords
-        from crawler.run import CrawlProgress, run_crawl
-        from snarewatch.store import load_pending
+        from crawler.summary import CrawlProgress
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.crawl import run
+        from snarewatch.pipeline.jobs import CrawlJob
 
         s = settings()
-        words = read_keywords(keywords) if keywords else None
-        with progress() as bar:
-            task = bar.add_task("crawling", total=None, status="")
-
+        hooks = ConsoleHooks()
+        job = CrawlJob(site=target, base_url=base_url,
+                       keywords=read_keywords(keywords) if keywords else [],
+                       max_pages=max_pages, screenshots=screenshots, engine=engine,
+                       resume=resume, start=start or [], site_name=site, load=load)
+        with hooks.progress("crawling") as advance:
             seen: dict[str, str] = {}
 
             def show(p: CrawlProgress) -> None:
                 seen["crawl_id"] = p.crawl_id
-                bar.update(task, completed=p.fetched, total=p.fetched + p.queued,
-                           description=f"crawl {p.crawl_id}",
-                           status=f"{p.pages_per_min:,.0f} pages/min · {p.ads} ads · "
-                                  f"{p.errors} errors · {p.queued} queued")
+                advance(completed=p.fetched, total=p.fetched + p.queued,
+                        description=f"crawl {p.crawl_id}",
+                        status=f"{p.pages_per_min:,.0f} pages/min · {p.ads} ads · "
+                               f"{p.errors} errors · {p.queued} queued")
 
             try:
-                summary = run_crawl(s, target, base_url=base_url, keywords=words,
-                                    max_pages=max_pages, screenshots=screenshots, engine=engine,
-                                    resume=resume, start=start or None, site=site,
-                                    on_progress=show)
+                done = run(s, job, hooks, on_progress=show)
             except KeyboardInterrupt:
                 # Finished pages are already in the landing area; load them and say how to go on.
                 if load:
-                    load_pending(s.db_path, s.landing_dir)
+                    hooks.load(s)
                 if "crawl_id" in seen:
                     err_console.print(f"continue with: snarewatch crawl {target} "
                                       f"--resume {seen['crawl_id']}", soft_wrap=True)
                 raise  # the CLI prints "interrupted" and exits with status 130
-        loaded = load_pending(s.db_path, s.landing_dir) if load else None
-        _report(summary, target, fmt, loaded.rows if loaded is not None else None, s.db_path)
+        _report(done.crawls[0], target, fmt, done.loaded, s.db_path)
 
     _register_sites(app)
 

@@ -1,12 +1,12 @@
 """`snarewatch audit` (one page, end to end, for a site owner) and `snarewatch detect` (the page
-detectors over stored captures). Composes crawler.visits -> classifiers.deceptive -> store."""
+detectors over stored captures): adapters over the audit and detect use cases."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import typer
@@ -17,15 +17,8 @@ from snarewatch.cli._common import (
     err_console,
     esc,
     print_rows,
-    progress,
     settings,
 )
-from snarewatch.cli.deceptive_audit import audit_url, verdict_line
-
-if TYPE_CHECKING:
-    from snarewatch.config import Settings
-
-TASK = "deceptive-ui"
 
 AUDIT_EXAMPLES = """\
 Examples:
@@ -52,14 +45,9 @@ here: such claims come out as verified "unknown". Use `snarewatch audit URL` for
 """
 
 
-def detect_stored(s: Settings, **kwargs: Any) -> dict[str, Any]:
-    """Detect patterns on stored captures and give each page a verdict (see deceptive_detect)."""
-    from snarewatch.cli.deceptive_detect import detect_stored as run
-
-    return run(s, **kwargs)
-
-
 def _print_audit(result: dict[str, Any], fmt: OutputFormat) -> None:
+    from snarewatch.pipeline.audit import verdict_line
+
     for note in result["notes"]:
         err_console.print(f"[yellow]note:[/yellow] {esc(note)}", highlight=False)
     if fmt is OutputFormat.table and result.get("verdict"):
@@ -130,11 +118,15 @@ def register(app: typer.Typer) -> None:
         if urlsplit(url).scheme not in {"http", "https"}:
             raise typer.BadParameter("give a full http(s) URL", param_hint="URL")
         from snarewatch.cli.audit_html import render_audit_html
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.audit import run
+        from snarewatch.pipeline.jobs import AuditJob
 
-        with progress(transient=True) as bar:
-            bar.add_task(f"auditing {url}", total=None, status="")
-            result = audit_url(settings(), url, wait_s=wait, follow_checkout=checkout, store=store,
-                               site=site)
+        job = AuditJob(urls=[url], wait_s=wait, follow_checkout=checkout, store=store, site=site)
+        first = run(settings(), job, ConsoleHooks()).results[0]
+        if isinstance(first, Exception):
+            raise first
+        result = first
         png = result.pop("annotated_png")
         if out is not None:
             out.write_text(
@@ -168,8 +160,12 @@ def register(app: typer.Typer) -> None:
         The promoted deceptive-ui text student joins in when there is one. Writes PageFinding
         records and annotated screenshots.
         """
-        summary = detect_stored(settings(), site=site, limit=limit, force=force,
-                                student=not no_student)
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.detect import run
+        from snarewatch.pipeline.jobs import DetectJob
+
+        job = DetectJob(site=site, limit=limit, force=force, student=not no_student)
+        summary = run(settings(), job, ConsoleHooks())
         if fmt is OutputFormat.json:
             sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
             return

@@ -39,10 +39,10 @@ def register(app: typer.Typer) -> None:
         """Serve the demo marketplace (ads, sellers, search, a shop with planted deceptive patterns)."""
         from pathlib import Path
 
-        from snarewatch.demo_site.server import serve_forever
+        from demo_site.server import serve_forever
 
         if truth:
-            from snarewatch.demo_site.truth import write_ground_truth
+            from demo_site.truth import write_ground_truth
 
             write_ground_truth(Path(truth), seed=seed, n_ads=n_ads)
             console.print(f"ground truth written to {truth}")
@@ -59,6 +59,9 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", help="Sampling and training seed."),
     ) -> None:
         """Run the whole pipeline end to end on the local demo marketplace and print a summary."""
-        from snarewatch.cli.demo_pipeline import run_demo
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.demo import run
+        from snarewatch.pipeline.jobs import DemoJob
 
-        run_demo(settings(), budget=budget, backend=backend, max_pages=max_pages, seed=seed)
+        job = DemoJob(budget=budget, backend=backend, max_pages=max_pages, seed=seed)
+        run(settings(), job, ConsoleHooks())

@@ -14,7 +14,6 @@ from snarewatch.cli._common import (
     console,
     err_console,
     print_rows,
-    progress,
     settings,
 )
 
@@ -66,38 +65,6 @@ class Answer(StrEnum):
     yesno = "yesno"
     letters = "letters"
     names = "names"
-
-
-def _task(name: str) -> Any:
-    from labeler.taskspecs import load_task
-
-    return load_task(name)
-
-
-def teaching_for(s: Any, task: Any, backend_name: str | None, *, knn: int = 0,
-                 fudd: bool = False, variants: int = 1, abstain: bool = False,
-                 answer: str = "yesno") -> tuple[Any, Any]:
-    """The backend and the `Teaching` (kNN pool, FuDD notes, abstention) the options ask for."""
-    from labeler.llm import make_backend
-    from labeler.run import Teaching
-    from labeler.strategy import Strategy
-    from labeler.teach import fudd_notes, pool_from_store
-
-    backend = make_backend(s, backend_name)
-    teaching = Teaching(strategy=Strategy(knn=knn, fudd=fudd, variants=variants, answer=answer),
-                        abstain=abstain)
-    if knn:
-        teaching.pool = pool_from_store(s, task)
-        if teaching.pool is None:
-            err_console.print(f"--knn: no human labels for {task.name} yet, so no examples "
-                              f"(draw some with `snarewatch labels seed {task.name}`)",
-                              markup=False)
-    if fudd:
-        seed = [] if teaching.pool is None else \
-            [{"text": t, "label": lab} for t, lab in zip(teaching.pool.texts,
-                                                          teaching.pool.labels, strict=True)]
-        teaching.notes = fudd_notes(backend, task, s.cache_dir, seed)
-    return backend, teaching
 
 
 def _report(summary: Any, backend: Any, task: Any, fmt: OutputFormat) -> None:
@@ -176,60 +143,32 @@ def _register_label(app: typer.Typer) -> None:
         fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f"),
     ) -> None:
         """Label a diverse sample of a task's items with the LLM (pseudo-labels for students)."""
-        from labeler.plan import plan_labels
-        from labeler.run import label_items
-        from snarewatch.store import load_pending
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.jobs import LabelJob
+        from snarewatch.pipeline.label import run
 
-        s = settings()
-        task = _task(task_name)
-        load_pending(s.db_path, s.landing_dir)
-        item_ids = None
-        if cascade:
-            from labeler.cascade import cascade_items
-            from labeler.items import load_items
-
-            picked = cascade_items(s, task, [i["item_id"] for i in load_items(s.db_path,
-                                                                             task.item_kind)],
-                                   low=band[0], high=band[1])
-            item_ids = picked.item_ids
-            if fmt is not OutputFormat.json:
-                err_console.print(f"cascade: {len(item_ids)} items for the LLM "
-                                  f"({picked.unscored} unscored), {picked.student_sure} left "
-                                  "to the student")
-        if plan:
-            from labeler.strategy import Strategy
-
-            p = plan_labels(s, task, budget=budget, method=method.value, backend=backend,
-                            item_ids=item_ids, strategy=Strategy(knn=knn, fudd=fudd,
-                                                                 variants=variants,
-                                                                 answer=answer.value),
-                            measure=3)
-            if fmt is OutputFormat.json:
-                print_rows([asdict(p)], fmt)
-                return
-            row = {k: v for k, v in asdict(p).items() if k != "example_prompt"}
-            row["est_cost_usd"] = "unknown: set SNAREWATCH_LLM_USD_PER_1K_INPUT/OUTPUT" \
-                if p.est_cost_usd is None else round(p.est_cost_usd, 4)
-            row["est_seconds"] = round(p.est_seconds, 1)
-            print_rows([row], fmt, title=f"plan: label {task.name}")
-            console.print("[bold]one rendered prompt:[/bold]")
-            console.print(p.example_prompt, markup=False, highlight=False)
+        job = LabelJob(task=task_name, budget=budget, method=method.value, backend=backend,
+                       plan=plan, max_cost=max_cost, seed=seed, answer=answer.value, knn=knn,
+                       fudd=fudd, variants=variants, abstain=abstain, cascade=cascade, band=band)
+        done = run(settings(), job, ConsoleHooks(quiet=fmt is OutputFormat.json))
+        if done.plan is not None:
+            print_plan(done.plan, done.task.name, fmt)
             return
-        llm, teaching = teaching_for(s, task, backend, knn=knn, fudd=fudd, variants=variants,
-                                     abstain=abstain, answer=answer.value)
-        with progress() as bar:
-            bar_task = bar.add_task(f"label {task.name}", total=None, status="")
+        _report(done.summary, done.backend, done.task, fmt)
 
-            def on_progress(done: int, total: int, cost: float, labels_per_min: float,
-                            failed: int) -> None:
-                bar.update(bar_task, completed=done, total=total,
-                           status=f"{labels_per_min:.0f} labels/min  ${cost:.4f}  {failed} failed")
 
-            summary = label_items(s, task, budget=budget, method=method.value, backend=llm,
-                                  seed=seed, max_cost=max_cost, on_progress=on_progress,
-                                  item_ids=item_ids, teaching=teaching)
-        load_pending(s.db_path, s.landing_dir)
-        _report(summary, llm, task, fmt)
+def print_plan(p: Any, task_name: str, fmt: OutputFormat) -> None:
+    """Print a label plan: items, tokens, cost, time, and one rendered prompt."""
+    if fmt is OutputFormat.json:
+        print_rows([asdict(p)], fmt)
+        return
+    row = {k: v for k, v in asdict(p).items() if k != "example_prompt"}
+    row["est_cost_usd"] = "unknown: set SNAREWATCH_LLM_USD_PER_1K_INPUT/OUTPUT" \
+        if p.est_cost_usd is None else round(p.est_cost_usd, 4)
+    row["est_seconds"] = round(p.est_seconds, 1)
+    print_rows([row], fmt, title=f"plan: label {task_name}")
+    console.print("[bold]one rendered prompt:[/bold]")
+    console.print(p.example_prompt, markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

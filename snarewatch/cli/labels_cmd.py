@@ -30,7 +30,7 @@ Examples:
 
 
 def _task(name: str) -> Any:
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     return load_task(name)
 
@@ -51,7 +51,7 @@ def _register_tasks(app: typer.Typer) -> None:
         """List the task specs (bundled and ./tasks/*.toml)."""
         if ctx.invoked_subcommand is not None:
             return
-        from labeler.taskspecs import list_tasks, task_paths
+        from snarewatch.tasks import list_tasks, task_paths
 
         paths = task_paths()
         print_rows([{"name": t.name, "item_kind": t.item_kind, "labels": len(t.labels),

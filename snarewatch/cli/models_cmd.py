@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from snarewatch.cli._common import OutputFormat, console, esc, print_rows, settings
-from snarewatch.cli.train_cmd import StudentChoice, _load_task
+from snarewatch.cli.train_cmd import StudentChoice
 
 MODELS_EXAMPLES = """\
 Examples:
@@ -131,53 +131,42 @@ def register(app: typer.Typer) -> None:
         backend: str = typer.Option(None, "--backend", "-b",
                                     help="LLM backend (default: settings)."),
         min_gain: float = typer.Option(0.005, "--min-gain", help="Stop when CV F1 gains less."),
+        plan: bool = typer.Option(False, "--plan", help="Estimate items, cost and time of all "
+                                  "the rounds' labels and show one prompt; label nothing."),
+        max_cost: float = typer.Option(None, "--max-cost",
+                                       help="Stop before the teacher spends more (USD, all "
+                                            "rounds)."),
         seed: int = typer.Option(0, "--seed", help="Sampling and training seed."),
         gold: Path = typer.Option(None, "--gold", "-g", exists=True, dir_okay=False,
                                   help="Gold file: score each round's student on it and write "
                                        "the budget curve (budget_curve.json in the data dir)."),
     ) -> None:
         """Active learning: label what the student is unsure of, retrain, repeat."""
-        from classifiers.active import RoundReport, active_loop
-        from classifiers.budget import BudgetCurve
-        from labeler.embed import embed_texts
-        from labeler.llm import make_backend
-        from labeler.run import label_items
-        from labeler.sampling import select
-        from snarewatch.report.evaluations import BUDGET_CURVE_FILE
-
-        s = settings()
-        spec = _load_task(task)
-        curve = (BudgetCurve(s.data_dir / BUDGET_CURVE_FILE, spec.name, gold)
-                 if gold is not None else None)
-        llm = make_backend(s, backend)
-
-        def label(item_ids: list[str]) -> Any:
-            # The loop already chose these items; "random" over exactly them keeps them all.
-            return label_items(s, spec, budget=len(item_ids), method="random", backend=llm,
-                               seed=seed, item_ids=item_ids)
-
-        def choose(method: str, emb: Any, budget: int, **kw: Any) -> list[int]:
-            return select(method, emb, budget, **kw).indices
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.jobs import LoopJob
+        from snarewatch.pipeline.loop import RoundReport, run
 
         def show(r: RoundReport) -> None:
             f1 = "-" if r.cv_f1 is None else f"{r.cv_f1:.3f}"
-            on_gold = ""
-            if curve is not None and r.model_id is not None:
-                on_gold = f", gold F1 {curve.add(s, r.model_id, r.labels):.3f}"
+            on_gold = "" if r.gold_f1 is None else f", gold F1 {r.gold_f1:.3f}"
             console.print(f"round {r.round + 1}: {r.method:<11} +{r.chosen} labels "
                           f"(total {r.labels}), CV F1 {f1}{on_gold}")
 
-        summary = active_loop(s, spec, rounds=rounds, per_round=per_round, label_fn=label,
-                              embed_fn=lambda texts, ids: embed_texts(texts, cache_dir=s.cache_dir,
-                                                                      keys=ids),
-                              select_fn=choose, student=student.value, seed=seed,
-                              min_gain=min_gain, on_round=show)
+        job = LoopJob(task=task, rounds=rounds, per_round=per_round, student=student.value,
+                      backend=backend, min_gain=min_gain, seed=seed, max_cost=max_cost,
+                      gold=gold, plan=plan)
+        summary = run(settings(), job, ConsoleHooks(), on_round=show)
+        if summary.plan is not None:
+            from snarewatch.cli.label_cmd import print_plan
+
+            print_plan(summary.plan, summary.task, OutputFormat.table)
+            return
         console.print(f"stopped: {summary.stopped}")
         if summary.final is not None:
             console.print(f"final model {esc(summary.final.model.model_id)} (promoted)")
-        if curve is not None:
-            console.print(f"budget curve: {esc(curve.path)} ({len(curve.points)} points; "
-                          "`snarewatch report` draws it)")
+        if summary.curve is not None:
+            console.print(f"budget curve: {esc(summary.curve.path)} "
+                          f"({len(summary.curve.points)} points; `snarewatch report` draws it)")
 
 
 def _print_report(report: Any) -> None:

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         Tables: ads, ui_elements, page_captures, crawls, labels, predictions, models, samples,
         runs, page_findings. Views: items, findings, current_labels, current_predictions,
         promoted_models; for analysts (docs/report.md): wildlife_ads, deceptive_elements,
-        sellers, repost_clusters, sites.
+        sellers, repost_clusters, sites, and for every task: task_items, task_overview.
         """
         from snarewatch.store.query import run_query
 

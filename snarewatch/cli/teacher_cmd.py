@@ -27,7 +27,7 @@ the calibrated thresholds that `label --abstain` uses. kNN examples never includ
 
 
 def _task(name: str) -> Any:
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     return load_task(name)
 

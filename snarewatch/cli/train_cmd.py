@@ -13,7 +13,6 @@ from snarewatch.cli._common import (
     console,
     err_console,
     print_rows,
-    progress,
     settings,
 )
 
@@ -63,7 +62,7 @@ class StudentChoice(StrEnum):
 
 
 def _load_task(name: str) -> Any:
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     return load_task(name)
 
@@ -91,18 +90,14 @@ def register(app: typer.Typer) -> None:
         Cross-validation is grouped by page for UI texts, so a page's strings never sit on both
         sides of a fold. The card records the labels, CV metrics, threshold and why.
         """
-        from classifiers.train import train_task
-        from snarewatch.store import load_pending
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.jobs import TrainJob
+        from snarewatch.pipeline.train import run
 
-        s = settings()
-        spec = _load_task(task)
-        with progress(transient=True) as bar:
-            bar.add_task(f"training {spec.name} ({student.value})", total=None, status="")
-            result = train_task(s, spec, student=student.value, seed=seed, folds=folds,
-                                target="precision" if min_precision is not None else "f1",
-                                min_precision=min_precision, force=force)
-        load_pending(s.db_path, s.landing_dir)
-        _report_training(result, spec, fmt)
+        job = TrainJob(task=task, student=student.value, min_precision=min_precision,
+                       folds=folds, seed=seed, force=force)
+        result = run(settings(), job, ConsoleHooks())
+        _report_training(result, _load_task(task), fmt)
 
     @app.command("classify", epilog=CLASSIFY_EXAMPLES)
     def classify(
@@ -119,92 +114,22 @@ def register(app: typer.Typer) -> None:
                                          help="Output format."),
     ) -> None:
         """Classify every item of the task's kind; positives appear in the `findings` view."""
-        from dataclasses import asdict
+        from snarewatch.cli.hooks import ConsoleHooks
+        from snarewatch.pipeline.classify import run
+        from snarewatch.pipeline.jobs import ClassifyJob
 
-        from classifiers.classify import classify_task
-        from labeler.seeds import seed_rows
-        from snarewatch.store import load_pending
-
-        s = settings()
-        spec = _load_task(task)
-        load_pending(s.db_path, s.landing_dir)
-        if verify is None:
-            verify = len({r.positive for r in seed_rows(s, spec)}) == 2
-        with progress() as bar:
-            job = bar.add_task(f"classifying {spec.name}", total=None, status="")
-
-            def show(done: int, total: int) -> None:
-                bar.update(job, completed=done, total=total)
-
-            summary = classify_task(s, spec, model_id=model, since=since, on_progress=show,
-                                    propose=verify)
-        load_pending(s.db_path, s.landing_dir)
-        row = {k: v for k, v in asdict(summary).items() if k != "errors"}
-        row["items_per_s"] = round(summary.items_per_s)
-        checked = _verify(s, spec, backend, verify_budget, fmt) if verify else None
-        if checked is not None:
-            row.update(verified=checked.verified, confirmed=checked.confirmed,
-                       rejected=checked.rejected, verify_failed=checked.failed,
-                       unverified=checked.skipped, teacher_seconds=round(checked.seconds, 1),
-                       teacher_s_per_flag=round(checked.seconds_per_flag, 2))
-        rate = _flag_rate(s, spec, row)
-        print_rows([row], fmt)
-        for error in summary.errors[:10]:
+        job = ClassifyJob(task=task, model_id=model, since=since, verify=verify,
+                          verify_budget=verify_budget, backend=backend)
+        done = run(settings(), job, ConsoleHooks(quiet=fmt is OutputFormat.json))
+        print_rows([done.row()], fmt)
+        for error in done.summary.errors[:10]:
             err_console.print(f"failed {error}", markup=False)
-        _check_rate(spec, rate, fmt)
-
-    def _verify(s: Any, spec: Any, backend: str | None, budget: int | None,
-                fmt: OutputFormat) -> Any:
-        from labeler.verify import verify_flags
-        from snarewatch.store import load_pending
-
-        with progress() as bar:
-            job = bar.add_task(f"teacher re-checks {spec.name} flags", total=None, status="")
-            checked = verify_flags(s, spec, backend=backend, budget=budget,
-                                   on_progress=lambda d, t: bar.update(job, completed=d, total=t))
-        load_pending(s.db_path, s.landing_dir)
-        if fmt is not OutputFormat.json and checked.verified:
-            err_console.print(f"verified {checked.verified} flags: {checked.confirmed} confirmed,"
-                              f" {checked.rejected} rejected ({checked.calibration}; "
-                              f"{checked.seconds_per_flag:.2f} s a flag)", markup=False)
-        return checked
-
-def _flag_rate(s: Any, spec: Any, row: dict[str, Any]) -> dict[str, Any]:
-    """Findings per classified item beside the positive rate the labels suggest (into `row`)."""
-    from labeler.seeds import estimated_positive_rate
-    from snarewatch.store import query_records
-
-    counts = query_records(s.db_path, """
-        SELECT (SELECT count(*) FROM findings WHERE task = $task) AS findings,
-               (SELECT count(*) FROM current_predictions WHERE task = $task) AS scored""",
-                           {"task": spec.name})[0]
-    expected, source = estimated_positive_rate(s, spec)
-    flag_rate = counts["findings"] / counts["scored"] if counts["scored"] else 0.0
-    row.update(findings=counts["findings"], flag_rate=round(flag_rate, 4),
-               labelled_positive_rate=None if expected is None else round(expected, 4))
-    return {"flag_rate": flag_rate, "expected": expected, "source": source,
-            "findings": counts["findings"], "scored": counts["scored"]}
-
-
-def _check_rate(spec: Any, rate: dict[str, Any], fmt: OutputFormat) -> None:
-    """Say how the flag rate compares with the labels; exit 1 when it is over three times it."""
-    from snarewatch.errors import UntrustworthyResultError
-
-    expected, flag_rate = rate["expected"], rate["flag_rate"]
-    if expected is None:
-        return
-    line = (f"flag rate {flag_rate:.1%} ({rate['findings']} of {rate['scored']}) against a "
-            f"positive rate of {expected:.1%} in {rate['source']}")
-    if expected > 0 and flag_rate > 3 * expected:
-        raise UntrustworthyResultError(
-            f"{line}: over three times as many flags as the labels suggest, so most flags are "
-            f"likely false. Label a seed set by hand (`snarewatch labels seed {spec.name}`) and "
-            f"retrain, or verify flags with the teacher (`snarewatch classify {spec.name} "
-            "--verify`)")
-    if fmt is not OutputFormat.json:
-        low = expected > 0 and flag_rate < expected / 3
-        err_console.print(line + ("; far fewer flags than the labels suggest: the student may "
-                                  "miss many positives" if low else ""), markup=False)
+        done.check_rate()
+        rate = done.rate
+        if rate is not None and rate.expected is not None and fmt is not OutputFormat.json:
+            err_console.print(rate.line() + ("; far fewer flags than the labels suggest: the "
+                                             "student may miss many positives"
+                                             if rate.too_low else ""), markup=False)
 
 
 def _report_training(result: Any, spec: Any, fmt: OutputFormat) -> None:

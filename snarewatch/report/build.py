@@ -20,6 +20,7 @@ from snarewatch.report.evaluations import (
 )
 from snarewatch.report.evidence import load_evidence
 from snarewatch.report.html import empty, esc, figure, page, section, table, tiles
+from snarewatch.report.task_sections import tasks_section
 from snarewatch.report.teacher_cards import teacher_cards_html
 
 log = logging.getLogger(__name__)
@@ -238,6 +239,7 @@ SECTIONS: dict[str, tuple[str, str | None, Callable[[_Context], str]]] = {
     "prices": ("Prices", AD_TASK, _prices),
     "who": ("Sellers & reposts", AD_TASK, _who),
     "patterns": ("Deceptive patterns", ELEMENT_TASK, _patterns),
+    "tasks": ("Tasks", None, lambda ctx: tasks_section(ctx.data, lambda t: _wants(ctx, t))),
     "models": ("Models", None, _models),
 }
 """Report sections: anchor -> (navigation title, task it belongs to or None for all, builder)."""

@@ -109,6 +109,13 @@ _QUERIES: dict[str, str] = {
                count(*) FILTER (WHERE verification = 'unverified') AS unverified,
                string_agg(DISTINCT verified_by, ', ') AS checked_by
         FROM flags GROUP BY task ORDER BY task""",
+    "task_overview": """
+        SELECT task, item_kind, scored, flagged, labelled, findings, flag_rate
+        FROM task_overview ORDER BY item_kind, task""",
+    "task_top": f"""
+        SELECT task, site, url, text, round(score, 3) AS score FROM task_items WHERE positive
+        QUALIFY row_number() OVER (PARTITION BY task ORDER BY score DESC, item_id) <= {TOP_N}
+        ORDER BY task, score DESC, item_id""",
     "tasks": """
         SELECT task, item_kind, count(*) AS n FROM (
             SELECT task, item_kind FROM labels UNION ALL SELECT task, item_kind FROM predictions)
@@ -138,6 +145,8 @@ class ReportData:
     eval_runs: Rows = field(default_factory=list)
     verification: Rows = field(default_factory=list)
     tasks: Rows = field(default_factory=list)
+    task_overview: Rows = field(default_factory=list)
+    task_top: Rows = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:

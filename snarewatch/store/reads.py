@@ -1,9 +1,15 @@
-"""Reads of the store that several stages share (one place for their SQL)."""
+"""Typed reads of the store's views: the SQL that several stages and the use cases share lives
+here, and comes back as records, not dicts."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
+from snarewatch.schema import Element
 from snarewatch.store.db import connect_readonly
 
 SEED_METHOD = "seed"
@@ -23,3 +29,90 @@ def seed_weights(db_path: Path, task: str) -> dict[str, float]:
             "(PARTITION BY item_id ORDER BY created_at DESC) = 1",
             [task, SEED_METHOD]).fetchall()
     return {str(i): float(w) for i, w in rows if w is not None and w > 0}
+
+
+class ItemText(BaseModel):
+    """An item as students and samplers read it: its id, kind, where it was seen, its text."""
+
+    model_config = ConfigDict(frozen=True)
+    item_id: str
+    item_kind: str
+    site: str | None = None
+    url: str | None = None
+    text: str = ""
+
+
+class FlagCounts(BaseModel):
+    """A task's findings (flags nobody rejected) and the items its current student scored."""
+
+    model_config = ConfigDict(frozen=True)
+    findings: int = 0
+    scored: int = 0
+
+
+def _records(db_path: Path, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    with connect_readonly(db_path) as conn:
+        cursor = conn.execute(sql, params or [])
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def item_texts(db_path: Path, item_kind: str) -> list[ItemText]:
+    """Every item of one kind (the `items` view), by id."""
+    return [ItemText(**{**r, "text": r["text"] or ""}) for r in _records(
+        db_path, "SELECT item_id, item_kind, site, url, text FROM items WHERE item_kind = ? "
+                 "ORDER BY item_id", [item_kind])]
+
+
+def labelled_item_ids(db_path: Path, task: str) -> set[str]:
+    """The items with a current label (not an abstention) for the task."""
+    return {r["item_id"] for r in _records(
+        db_path, "SELECT item_id FROM current_labels WHERE task = ? AND value IS NOT NULL",
+        [task])}
+
+
+def flag_counts(db_path: Path, task: str) -> FlagCounts:
+    """How many findings the task has, of how many scored items."""
+    rows = _records(db_path, """
+        SELECT (SELECT count(*) FROM findings WHERE task = $task) AS findings,
+               (SELECT count(*) FROM current_predictions WHERE task = $task) AS scored""",
+                    {"task": task})
+    return FlagCounts(**rows[0])
+
+
+def captures_to_check(db_path: Path, *, site: str | None = None, limit: int | None = None,
+                      again: bool = False) -> list[str]:
+    """Stored captures with an element map, not yet given a verdict or findings (all: `again`)."""
+    where, params = ["capture_id IS NOT NULL"], []
+    if site:
+        where.append("site = ?")
+        params.append(site)
+    if not again:
+        # A page is done once it has a verdict (or, from before verdicts, findings).
+        where.append("capture_id NOT IN "
+                     "(SELECT capture_id FROM page_findings WHERE capture_id IS NOT NULL)")
+        where.append("capture_id NOT IN "
+                     "(SELECT capture_id FROM page_verdicts WHERE capture_id IS NOT NULL)")
+    sql = f"SELECT DISTINCT capture_id FROM ui_elements WHERE {' AND '.join(where)} ORDER BY 1"
+    return [r["capture_id"] for r in _records(
+        db_path, sql + (f" LIMIT {int(limit)}" if limit else ""), params)]
+
+
+def stored_elements(db_path: Path, capture_ids: list[str]) -> dict[str, list[Element]]:
+    """The element map of each capture, in page order."""
+    grouped: dict[str, list[Element]] = {}
+    for row in _records(db_path, "SELECT * FROM ui_elements WHERE list_contains(?, capture_id) "
+                                 "ORDER BY capture_id, idx", [capture_ids]):
+        extra = row.get("extra")
+        row["extra"] = json.loads(extra) if isinstance(extra, str) and extra else {}
+        # A NULL column is a field the capture did not record: the record's default stands.
+        grouped.setdefault(row["capture_id"], []).append(
+            Element.model_validate({k: v for k, v in row.items() if v is not None}))
+    return grouped
+
+
+def capture_screenshots(db_path: Path, capture_ids: list[str]) -> dict[str, str | None]:
+    """Capture id -> the sha256 of its screenshot blob (None: no screenshot)."""
+    return {r["capture_id"]: r["screenshot_sha256"] for r in _records(
+        db_path, "SELECT capture_id, screenshot_sha256 FROM page_captures "
+                 "WHERE list_contains(?, capture_id)", [capture_ids])}

@@ -15,8 +15,8 @@ from harness import build_extension, launch, run_server, train_store  # noqa: E4
 
 @pytest.fixture(scope="session")
 def site():
-    """The demo marketplace and shop (`snarewatch.demo_site`, default seed) on a free port."""
-    from snarewatch.demo_site.server import serve_in_thread
+    """The demo marketplace and shop (`demo_site`, default seed) on a free port."""
+    from demo_site.server import serve_in_thread
 
     with serve_in_thread() as base:
         yield base
@@ -25,7 +25,7 @@ def site():
 @pytest.fixture(scope="session")
 def truth():
     """The demo site's ground truth: ads by id, shop pages by path."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     g = ground_truth()
     return {"ads": {a["id"]: a for a in g["ads"]}, "pages": {p["path"]: p for p in g["pages"]}}

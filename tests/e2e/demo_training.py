@@ -117,7 +117,7 @@ def ad_examples(held_out: set[str], per_category: int = 15,
     import random
     from collections import defaultdict
 
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     rng = random.Random(seed)
     chosen, plain = [], defaultdict(list)
@@ -136,7 +136,7 @@ def ad_examples(held_out: set[str], per_category: int = 15,
 
 def plain_ad_pages(categories: tuple[str, ...] = TRAIN_AD_CATEGORIES) -> tuple[str, ...]:
     """One ad page per layout of each category: the marketplace's ad pages carry no UI pattern."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     paths: dict[tuple[str, int], str] = {}
     for ad in ground_truth()["ads"]:
@@ -148,7 +148,7 @@ def element_examples(
     site: str, shop_pages: tuple[str, ...] = TRAIN_SHOP_PAGES
 ) -> list[tuple[str, str, str]]:
     """(page path, text, label) for the elements of the shop pages and the marketplace pages."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     pages = {p["path"]: p for p in ground_truth()["pages"]}
     out: list[tuple[str, str, str]] = []

@@ -31,8 +31,8 @@ AUDITED = "/shop/desk-lamp"
 def server(tmp_path_factory, site):
     """`snarewatch serve` on a store holding only the default student and one audited page."""
     from classifiers.deceptive.default_student import install_default
-    from snarewatch.cli.deceptive_audit import audit_url
     from snarewatch.config import Settings
+    from snarewatch.pipeline.audit import audit_url
 
     data_dir: Path = tmp_path_factory.mktemp("default-data")
     settings = Settings(data_dir=data_dir)

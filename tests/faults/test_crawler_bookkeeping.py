@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from local_http import serve
 
-from crawler.run import crawl_state_dir, run_crawl
+from crawler.run import run_crawl
+from crawler.summary import crawl_state_dir
 from snarewatch.store import load_pending, query_records
 
 CHAIN = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"]

@@ -66,7 +66,7 @@ SPY = """([needles]) => {
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
     """The demo marketplace and shop on a free port."""
-    from snarewatch.demo_site.server import serve_in_thread
+    from demo_site.server import serve_in_thread
 
     with serve_in_thread() as base:
         yield base

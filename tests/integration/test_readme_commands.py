@@ -314,14 +314,14 @@ def option_value(argv: list[str], *names: str) -> str | None:
 @cache
 def demo_ads() -> dict[str, dict[str, Any]]:
     """Ground-truth ads of the default demo site, by id."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     return {a["id"]: a for a in ground_truth()["ads"]}
 
 
 def task_spec(workdir: Path, name: str) -> Any:
     """A task spec: the researcher's ./tasks/NAME.toml, else the bundled one."""
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     own = workdir / "tasks" / f"{name}.toml"
     return load_task(str(own) if own.exists() else name)
@@ -725,7 +725,7 @@ def test_readme_has_commands_the_cli_knows() -> None:
 
 def test_every_readme_command_runs(tmp_path: Path) -> None:
     """Run the README's commands in order against the demo site; report every failure."""
-    from snarewatch.demo_site.server import serve_in_thread
+    from demo_site.server import serve_in_thread
 
     commands = readme_commands(README.read_text(encoding="utf-8"))
     workdir = tmp_path / "work"

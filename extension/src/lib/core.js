@@ -108,9 +108,11 @@ export function prettyLabel(label) {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** What the user calls the model of a task: "deceptive-UI model", "wildlife model". */
-export function modelName(task) {
-  return task === "deceptive-ui" ? "deceptive-UI model" : `${task} model`;
+/** What the user calls the model of a task: "deceptive-UI model", "wildlife model". The name
+ * is the task's display name from its spec (a flag's `task_display`, or the server's task
+ * states), so a task the user wrote shows up under its own name. */
+export function modelName(task, tasks, display) {
+  return `${display || tasks?.[task]?.display_name || task} model`;
 }
 
 /** How sure the model is, in whole percent for people: never "100 %", never "0 %". */
@@ -127,7 +129,7 @@ export function labelPhrase(label) {
 
 /** A flag's first line: "Looks like a countdown timer (deceptive-UI model, 99 % sure)". */
 export function flagSentence(flag) {
-  return `Looks like ${labelPhrase(flag.label)} (${modelName(flag.task)}, ${percentSure(flag.score)} % sure)`;
+  return `Looks like ${labelPhrase(flag.label)} (${modelName(flag.task, null, flag.task_display)}, ${percentSure(flag.score)} % sure)`;
 }
 
 /** The popup's heading of a flag: "Countdown timer · 99 % sure". */
@@ -161,11 +163,10 @@ export function badgeText(count) {
   return count > 99 ? "99+" : String(count);
 }
 
-/** What a "this flag is wrong" button says for a task. */
-export function wrongButtonText(task) {
-  if (task === "wildlife") return "Not wildlife";
-  if (task === "deceptive-ui") return "Not deceptive";
-  return "Wrong";
+/** What a "this flag is wrong" button says for a task: its negative label as the spec words it
+ * ("Not wildlife", "Not deceptive"), else "Wrong". */
+export function wrongButtonText(task, tasks) {
+  return tasks?.[task]?.negative_display || "Wrong";
 }
 
 /** The body POST /v1/feedback expects for a flag and a verdict ("correct" or "wrong"). */
@@ -207,7 +208,7 @@ export function popupEntries(flags, stored, tasks) {
     const key = `${f.task}|${f.item_id}`;
     if (seen.has(key) || !isFlag(f, tasks)) continue;
     seen.add(key);
-    entries.push({ ...f, source: "stored", why: `Found earlier by the ${modelName(f.task)}.` });
+    entries.push({ ...f, source: "stored", why: `Found earlier by the ${modelName(f.task, tasks)}.` });
   }
   for (const p of stored?.page_findings || []) {
     entries.push({
@@ -235,7 +236,7 @@ export function trustLines(tasks) {
   return Object.entries(tasks || {})
     .filter(([, t]) => t && t.model_id && t.trust)
     .map(([task, t]) => {
-      const name = modelName(task);
+      const name = modelName(task, tasks);
       return `${name.charAt(0).toUpperCase()}${name.slice(1)}: ${t.trust}`;
     });
 }

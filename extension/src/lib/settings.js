@@ -1,10 +1,11 @@
 // The extension's settings: where the snarewatch server is, its token, and which tasks to run.
 
-/** Defaults: the server `snarewatch serve` starts, both bundled tasks, no token yet. */
+/** Defaults: the server `snarewatch serve` starts, every task it serves (an empty list: the
+ * server's own tasks, bundled or written by the user), no token yet. */
 export const DEFAULTS = Object.freeze({
   serverUrl: "http://127.0.0.1:8765",
   token: "",
-  tasks: ["wildlife", "deceptive-ui"],
+  tasks: [],
   enabled: true,
 });
 

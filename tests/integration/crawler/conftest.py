@@ -13,7 +13,7 @@ SEED, N_ADS = 7, 300
 @pytest.fixture(scope="module")
 def demo_base() -> Iterator[str]:
     """Base URL of the demo marketplace (seed 7, 300 ads) on a free port."""
-    from snarewatch.demo_site.server import serve_in_thread
+    from demo_site.server import serve_in_thread
 
     with serve_in_thread(port=0, seed=SEED, n_ads=N_ADS) as base:
         yield base
@@ -22,6 +22,6 @@ def demo_base() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def truth() -> dict[str, dict[str, Any]]:
     """Ground-truth ads by id."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     return {a["id"]: a for a in ground_truth(SEED, N_ADS)["ads"]}

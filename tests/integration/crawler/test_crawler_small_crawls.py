@@ -49,7 +49,7 @@ def test_generic_roles_on_the_demo_home_shop_and_product_pages(settings, demo_ba
 
 @pytest.mark.browser
 def test_the_demo_host_is_one_site_in_crawls_audits_and_views(settings, demo_base: str) -> None:
-    from snarewatch.cli.deceptive_audit import audit_url
+    from snarewatch.pipeline.audit import audit_url
 
     run_crawl(settings, "demo", base_url=demo_base, max_pages=5, engine="http")
     run_crawl(settings, f"{demo_base}/shop/yoga-mat", max_pages=1, engine="http")

@@ -12,7 +12,7 @@ import pytest
 @pytest.fixture(scope="module")
 def shop_base() -> Iterator[str]:
     """Base URL of the demo site on a free port."""
-    from snarewatch.demo_site.server import serve_in_thread
+    from demo_site.server import serve_in_thread
 
     with serve_in_thread(port=0) as base:
         yield base
@@ -21,7 +21,7 @@ def shop_base() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def shop_truth() -> dict[str, Any]:
     """The demo site's ground truth: shop pages with planted patterns, and the clean pages."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     return ground_truth()
 

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_audit_stores_a_verdict_per_page(shop_base, settings):
-    from snarewatch.cli.deceptive_audit import audit_url, verdict_line
+    from snarewatch.pipeline.audit import audit_url, verdict_line
     from snarewatch.verdicts import page_verdict, page_verdicts
 
     bad = audit_url(settings, f"{shop_base}/shop/weighted-blanket", wait_s=1.0,

@@ -63,7 +63,7 @@ def _elements(capture_id: str) -> list[Element]:
 
 
 def test_detect_stored_writes_linked_findings(settings):
-    from snarewatch.cli.deceptive_cmd import detect_stored
+    from snarewatch.pipeline.detect import detect_stored
     from snarewatch.store import Landing, load_pending, query_records
 
     landing = Landing(settings.landing_dir)

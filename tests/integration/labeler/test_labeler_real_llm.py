@@ -62,7 +62,7 @@ def teacher():  # type: ignore[no-untyped-def]
 
 def test_embedded_teacher_labels_obvious_ads(settings, teacher) -> None:  # type: ignore[no-untyped-def]
     from labeler.run import label_items
-    from labeler.taskspecs import load_task
+    from snarewatch.tasks import load_task
 
     _store(settings, POSITIVE | NEGATIVE)
     summary = label_items(settings, load_task("wildlife"), budget=6, method="random",
@@ -113,8 +113,8 @@ def llama_server(tmp_path_factory):  # type: ignore[no-untyped-def]
 def test_openai_backend_against_llama_cpp_server(settings, llama_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from labeler.llm import make_backend
     from labeler.run import label_items
-    from labeler.taskspecs import load_task
     from snarewatch.config import Settings
+    from snarewatch.tasks import load_task
 
     monkeypatch.setenv("SNAREWATCH_LLM_BASE_URL", llama_server)
     monkeypatch.setenv("SNAREWATCH_LLM_MODEL", "teacher")

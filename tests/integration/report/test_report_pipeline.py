@@ -60,8 +60,8 @@ def test_report_over_a_trained_and_evaluated_student(settings, tmp_path: Path) -
 
 def test_views_and_report_over_a_real_crawl_of_the_demo_site(settings, tmp_path: Path) -> None:
     from crawler.run import run_crawl
-    from snarewatch.demo_site.server import serve_in_thread
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.server import serve_in_thread
+    from demo_site.truth import ground_truth
 
     with serve_in_thread() as base_url:
         crawl = run_crawl(settings, "demo", base_url=base_url, max_pages=120)

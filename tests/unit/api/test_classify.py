@@ -43,6 +43,8 @@ def test_only_positive_elements_come_back_with_type_why_and_score(client):
         "threshold": 0.5,
         "classified": 3,
         "trust": "",  # the scripted model has no card
+        "display_name": None,  # a scripted model, not loaded with its spec
+        "negative_display": None,
     }
     assert body["tasks"]["wildlife"]["classified"] == 2
     assert body["elements"] == 5

@@ -12,13 +12,13 @@ BASE = "http://127.0.0.1:9"
 
 @pytest.fixture(scope="module")
 def catalog():
-    from snarewatch.demo_site.generator import build_catalog
+    from demo_site.generator import build_catalog
 
     return build_catalog(7, 400)
 
 
 def test_demo_profile_extracts_every_server_rendered_field(catalog) -> None:
-    from snarewatch.demo_site.ad_pages import render_ad
+    from demo_site.ad_pages import render_ad
 
     site = load_site("demo")
     combos = set()
@@ -44,7 +44,7 @@ def test_demo_profile_extracts_every_server_rendered_field(catalog) -> None:
 
 
 def test_generic_extraction_without_selectors_finds_structured_ads(catalog) -> None:
-    from snarewatch.demo_site.ad_pages import render_ad
+    from demo_site.ad_pages import render_ad
 
     structured = [a for a in catalog.ads if a.markup != "none" and not a.js_field][:60]
     for ad in structured:

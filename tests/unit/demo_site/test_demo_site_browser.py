@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from snarewatch.demo_site import serve_in_thread
-from snarewatch.demo_site.truth import ground_truth
+from demo_site import serve_in_thread
+from demo_site.truth import ground_truth
 
 pytestmark = pytest.mark.browser
 

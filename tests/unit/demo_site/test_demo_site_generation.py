@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
-from snarewatch.demo_site import catalog as cat
-from snarewatch.demo_site.generator import build_catalog, misspell, slugify
-from snarewatch.demo_site.money import format_price
-from snarewatch.demo_site.shop_data import PATTERNS, PRODUCTS
-from snarewatch.demo_site.truth import ground_truth, write_ground_truth
-from snarewatch.demo_site.wildlife import PRODUCT_TYPES
+from demo_site import catalog as cat
+from demo_site.generator import build_catalog, misspell, slugify
+from demo_site.money import format_price
+from demo_site.shop_data import PATTERNS, PRODUCTS
+from demo_site.truth import ground_truth, write_ground_truth
+from demo_site.wildlife import PRODUCT_TYPES
 
 
 def test_same_seed_same_catalog_and_truth():

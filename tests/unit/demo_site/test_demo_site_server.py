@@ -13,8 +13,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from snarewatch.demo_site import serve_in_thread
-from snarewatch.demo_site.truth import ground_truth
+from demo_site import serve_in_thread
+from demo_site.truth import ground_truth
 
 
 @pytest.fixture(scope="module")

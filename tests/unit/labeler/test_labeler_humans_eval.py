@@ -12,10 +12,10 @@ from labeler.humans import export_rows, import_labels, write_export
 from labeler.llm.fake import FakeBackend
 from labeler.run import label_items
 from labeler.strategy import Strategy
-from labeler.taskspecs import load_task
 from labeler.teach import run_gold
 from snarewatch.errors import ConfigError
 from snarewatch.store import query_records
+from snarewatch.tasks import load_task
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])

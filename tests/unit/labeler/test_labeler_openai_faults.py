@@ -8,9 +8,9 @@ from fake_api import FakeAPI
 
 from labeler.llm.openai_compat import OpenAICompatBackend
 from labeler.run import label_items
-from labeler.taskspecs import load_task
 from snarewatch.errors import LLMError, LLMTransientError
 from snarewatch.store import query_records
+from snarewatch.tasks import load_task
 
 OPTIONS = ["wildlife_product", "not_wildlife"]
 PROMPT = "Question\nInput: wildlife ivory bangle\nLabel:"

@@ -9,8 +9,8 @@ from labeler.llm.fake import FakeBackend
 from labeler.llm.prices import is_local, published_price, resolve_price
 from labeler.plan import plan_labels
 from labeler.run import label_items
-from labeler.taskspecs import load_task
 from snarewatch.errors import ConfigError
+from snarewatch.tasks import load_task
 
 
 def test_published_prices_match_dated_names_and_prefer_the_longest() -> None:

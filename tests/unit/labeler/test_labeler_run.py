@@ -8,8 +8,8 @@ from conftest import load
 from labeler.llm.fake import FakeBackend
 from labeler.plan import plan_labels
 from labeler.run import label_items
-from labeler.taskspecs import load_task
 from snarewatch.store import query_records
+from snarewatch.tasks import load_task
 
 
 def labels(settings, where="TRUE"):

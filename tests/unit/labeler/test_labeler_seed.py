@@ -11,7 +11,7 @@ from conftest import hashed_embeddings, load
 from typer.testing import CliRunner
 
 from labeler.seeds import draw_seed, seed_rows
-from labeler.taskspecs import load_task
+from snarewatch.tasks import load_task
 
 
 def test_draw_seed_takes_half_from_the_most_similar_and_weighs_each_stratum() -> None:

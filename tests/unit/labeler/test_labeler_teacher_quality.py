@@ -17,8 +17,8 @@ from labeler.llm.base import Choice
 from labeler.llm.fake import FakeBackend
 from labeler.prompts import build_prompt, prompt_prefix
 from labeler.strategy import Strategy, combine, decide, prompts_for
-from labeler.taskspecs import load_task
 from snarewatch.errors import ConfigError, LLMError
+from snarewatch.tasks import load_task
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 from conftest import AD_TITLES, hashed_embeddings, load
 
 from labeler.llm.fake import FakeBackend
-from labeler.taskspecs import load_task
 from labeler.verify import unverified_flags, verify_flags
 from snarewatch.schema import Label, Prediction
 from snarewatch.store import Landing, query_records
+from snarewatch.tasks import load_task
 
 WILD = ("ivory", "rhino", "parrot", "pangolin", "bear bile", "hawksbill")
 

@@ -38,7 +38,7 @@ N_ADS = 400
 
 def demo_truth(n_ads: int = N_ADS) -> dict[str, Any]:
     """The demo marketplace's ground truth: `ads` and shop `pages` with their planted patterns."""
-    from snarewatch.demo_site.truth import ground_truth
+    from demo_site.truth import ground_truth
 
     return ground_truth(n_ads=n_ads)
 

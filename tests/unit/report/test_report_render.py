@@ -11,7 +11,7 @@ from report_store import DemoStore
 
 from snarewatch.report import build_report, load_report_data, render_report
 
-ALL_SECTIONS = ["where", "prices", "who", "patterns", "models"]
+ALL_SECTIONS = ["where", "prices", "who", "patterns", "tasks", "models"]
 
 
 def _assert_offline(text: str) -> None:
@@ -82,10 +82,10 @@ def test_report_shows_truth_sellers_and_eval(full_report: tuple[str, list[str]],
 def test_task_filter_keeps_only_that_tasks_sections(demo_store: DemoStore) -> None:
     data = load_report_data(demo_store.db_path)
     text, sections = render_report(data, task="deceptive-ui")
-    assert sections == ["patterns", "models"]
+    assert sections == ["patterns", "tasks", "models"]
     assert "No trained models yet" in text  # the fixture trained only a wildlife model
     _, sections = render_report(data, task="wildlife", budget_curve=demo_store.budget_curve)
-    assert sections == ["where", "prices", "who", "models"]
+    assert sections == ["where", "prices", "who", "tasks", "models"]
 
 
 def test_partial_store_explains_missing_steps(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ class FakeStudent:
 
 
 def test_taxonomy_matches_the_bundled_task():
-    spec = Path(__file__).resolve().parents[4] / "labeler" / "taskspecs" / "deceptive-ui.toml"
+    spec = Path(__file__).resolve().parents[4] / "snarewatch" / "tasks" / "deceptive-ui.toml"
     task = tomllib.loads(spec.read_text(encoding="utf-8"))
     assert set(task["positive"]) == set(TYPES) == set(NAMES)
     groups = {lb["name"]: lb.get("group") for lb in task["labels"]}

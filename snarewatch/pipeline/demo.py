@@ -1,0 +1,258 @@
+"""The demo use case: demo site → crawl → sample + LLM labels → student → classify → audit.
+
+Every stage is the real one, run through the same use cases as the CLI and the worker; only the
+target site is local. The summary scores the flags against the demo site's ground truth so
+users see how far to trust them.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from snarewatch.config import Settings
+from snarewatch.pipeline.hooks import QUIET, Hooks
+from snarewatch.pipeline.jobs import (
+    AuditJob,
+    ClassifyJob,
+    CrawlJob,
+    DemoJob,
+    LabelJob,
+    TrainJob,
+)
+
+
+def run(s: Settings, job: DemoJob, hooks: Hooks = QUIET, *, backend: Any = None
+        ) -> dict[str, Any]:
+    """Run the demo pipeline and tell it through `hooks`; returns the figures it told.
+
+    `backend` (an LLM backend object) overrides the job's backend name.
+    """
+    from demo_site.server import serve_in_thread
+    from snarewatch.pipeline import crawl
+
+    teacher = backend if backend is not None else job.backend
+    timings: dict[str, float] = {}
+    figures: dict[str, Any] = {}
+    with serve_in_thread() as base_url:
+        hooks.say(f"demo marketplace running at {base_url}")
+        hooks.step("1/6 crawl")
+        t = time.perf_counter()
+        with hooks.progress("crawling", transient=True) as advance:
+            done = crawl.run(s, CrawlJob(site="demo", base_url=base_url,
+                                         max_pages=job.max_pages), hooks,
+                             on_progress=lambda p: advance(
+                                 completed=p.fetched, total=p.fetched + p.queued,
+                                 status=f"{p.ads} ads · {p.errors} errors"))
+        crawled = done.crawls[0]
+        timings["crawl"] = time.perf_counter() - t
+        figures["crawl"] = crawled
+        skipped = ", ".join(f"{k} {v}" for k, v in sorted(crawled.errors_by_kind.items())) \
+            or "none"
+        hooks.say(f"crawl {crawled.crawl_id}: {crawled.fetched:,} pages, {crawled.ads:,} ads, "
+                  f"{crawled.elements:,} UI elements; not captured (recorded with the reason): "
+                  f"{skipped}")
+        figures["wildlife"] = _run_task(s, "wildlife", job, teacher, hooks, timings)
+        figures["deceptive-ui"] = _run_default_student(s, hooks, timings)
+        figures["pages"] = _run_audits(s, base_url, hooks, timings)
+    figures["quality"] = _summary(s, hooks, timings)
+    figures["timings"] = timings
+    return figures
+
+
+def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Hooks,
+              timings: dict[str, float]) -> dict[str, Any]:
+    """Label a diversity sample, train a student and classify every item of one task."""
+    from classifiers.base import StudentError
+    from snarewatch.pipeline import classify, label, train
+    from snarewatch.pipeline.demo_seed import seed_from_truth
+    from snarewatch.tasks import load_task
+
+    task = load_task(task_name)
+    hooks.step(f"2/6 label [{task_name}]: diversity sample of {job.budget} from every ad")
+    t = time.perf_counter()
+    # A researcher's first step: a small hand-labelled seed set (here from the site's truth).
+    seeded = seed_from_truth(s, task, job.seed, hooks)
+    labels = label.run(s, LabelJob(task=task_name, budget=job.budget, method="diversity",
+                                   seed=job.seed), hooks, backend=teacher).summary
+    timings[f"label {task_name}"] = time.perf_counter() - t
+    by_value = ", ".join(f"{k} {v}" for k, v in sorted(labels.by_value.items(),
+                                                      key=lambda kv: -kv[1]))
+    hooks.say(f"{labels.labelled} new labels, {labels.cached} from the cache, "
+              f"{labels.failed} failed ({labels.label_seconds:.0f} s with {labels.backend}): "
+              f"{by_value}; {labels.calibration}")
+    if labels.seed_agreement is not None:
+        hooks.say(f"the teacher agrees with {labels.seed_agreement:.0%} of the seed labels "
+                  "(weighted)")
+    result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
+    hooks.step(f"3/6 train [{task_name}]")
+    t = time.perf_counter()
+    try:
+        result["train"] = train.run(s, TrainJob(task=task_name, seed=job.seed), hooks)
+    except StudentError as exc:  # e.g. the sample held no positive: say so, go on
+        hooks.say(f"[yellow]no student for {task_name}:[/yellow] {escape(str(exc))}")
+        return result
+    timings[f"train {task_name}"] = time.perf_counter() - t
+    hooks.say(escape(str(result["train"])))
+    if result["train"].verdict:
+        hooks.say(f"baseline: {escape(str(result['train'].verdict))}")
+    if not result["train"].promoted:
+        hooks.say(f"[yellow]{task_name}: the student was not promoted[/yellow] "
+                  f"({escape('; '.join(result['train'].refused))}): no flags")
+        return result
+    hooks.step(f"4/6 classify [{task_name}]")
+    t = time.perf_counter()
+    run = classify.run(s, ClassifyJob(task=task_name, verify=seeded > 0), _Quiet(hooks),
+                       backend=teacher)
+    result["classify"] = run.summary
+    hooks.say(escape(str(run.summary)))
+    if run.checked is not None:
+        checked = run.checked
+        result["verify"] = checked
+        hooks.say(f"the teacher re-checked {checked.verified} flags: {checked.confirmed} "
+                  f"confirmed, {checked.rejected} rejected ({checked.seconds_per_flag:.2f} s "
+                  f"a flag; {escape(str(checked.calibration))})")
+    timings[f"classify {task_name}"] = time.perf_counter() - t
+    return result
+
+
+class _Quiet(Hooks):
+    """The door's hooks without its notes: the demo tells each step in its own words."""
+
+    def __init__(self, inner: Hooks) -> None:
+        self.inner = inner
+        self.loads_inline = inner.loads_inline
+
+    def progress(self, description: str, total: int | None = None, *,
+                 transient: bool = False) -> Any:
+        """The door's progress bar."""
+        return self.inner.progress(description, total, transient=transient)
+
+    def load(self, settings: Settings) -> int:
+        """The door's loader."""
+        return self.inner.load(settings)
+
+
+def _run_default_student(s: Settings, hooks: Hooks, timings: dict[str, float]) -> dict[str, Any]:
+    """Score every UI element with the shipped deceptive-UI student (no LLM label needed)."""
+    from classifiers.deceptive.default_student import install_default
+    from snarewatch.pipeline import classify
+
+    hooks.step("5/6 classify [deceptive-ui] with the shipped default student")
+    t = time.perf_counter()
+    installed = install_default(s)
+    hooks.say(escape(str(installed)))
+    result = classify.run(s, ClassifyJob(task="deceptive-ui", verify=False), _Quiet(hooks))
+    timings["classify deceptive-ui"] = time.perf_counter() - t
+    hooks.say(escape(str(result.summary)))
+    return {"install": installed, "classify": result.summary}
+
+
+def _run_audits(s: Settings, base_url: str, hooks: Hooks,
+                timings: dict[str, float]) -> dict[str, Any]:
+    """Audit every crawled shop page (reloads, cart, checkout) and give each a verdict."""
+    from snarewatch.pipeline import audit
+    from snarewatch.store import query_records
+
+    paths = sorted({urlsplit(r["url"]).path for r in query_records(
+        s.db_path, "SELECT DISTINCT url FROM page_captures WHERE regexp_matches(url, '/shop/')")})
+    hooks.step(f"6/6 audit [{len(paths)} shop pages: page checks across visits, text student, "
+               "verdict]")
+    t = time.perf_counter()
+    done = audit.run(s, AuditJob(urls=[base_url + p for p in paths], wait_s=2.0,
+                                 follow_checkout=True, concurrency=3), hooks)
+    timings["audit"] = time.perf_counter() - t
+    stats = done.stats()
+    hooks.say(f"{stats['pages']} pages audited, {stats['deceptive']} called deceptive, "
+              f"{stats['findings']} findings, {stats['failed']} failed")
+    return {"pages": stats["pages"], "deceptive": stats["deceptive"], "failed": stats["failed"]}
+
+
+def _summary(s: Settings, hooks: Hooks, timings: dict[str, float]) -> dict[str, str]:
+    from snarewatch.store import query_records
+
+    counts = query_records(s.db_path, """
+        SELECT (SELECT count(*) FROM ads) AS ads, (SELECT count(*) FROM ui_elements) AS elements,
+               (SELECT count(*) FROM page_captures) AS pages,
+               (SELECT count(*) FROM labels) AS labels,
+               (SELECT count(*) FROM findings WHERE task = 'wildlife') AS wildlife_flags,
+               (SELECT count(*) FROM findings WHERE task = 'deceptive-ui') AS deceptive_flags""")[0]
+    table = Table(title="snarewatch demo", show_header=False)
+    for key, value in counts.items():
+        table.add_row(key.replace("_", " "), f"{value:,}")
+    for key, value in timings.items():
+        table.add_row(f"time: {key}", f"{value:.1f} s")
+    quality = _score_against_truth(s)
+    for key, value in quality.items():
+        table.add_row(key, value)
+    hooks.show(table)
+    hooks.show(Panel.fit(
+        f"data: {s.data_dir.resolve()}  (DuckDB file {s.db_path.name}, blobs/, landing/)\n\n"
+        "try:\n"
+        '  snarewatch sql "select count(*) from ads"\n'
+        "  snarewatch sql \"select site, url, text, score from findings where task='wildlife' "
+        'order by score desc limit 20"\n'
+        "  snarewatch sql \"select label, count(*) from findings where task='deceptive-ui' "
+        'group by 1 order by 2 desc"',
+        title="next"))
+    return quality
+
+
+def _score_against_truth(s: Settings) -> dict[str, str]:
+    """Precision and recall of the wildlife flags against the demo site's ground truth."""
+    from demo_site.truth import ground_truth
+    from snarewatch.store import query_records
+
+    truth = ground_truth()
+    wildlife_paths = {ad["url"] for ad in truth["ads"] if ad["is_wildlife"]}
+    rows = query_records(s.db_path, """
+        SELECT a.url, f.item_id IS NOT NULL AS flagged
+        FROM ads a
+        LEFT JOIN findings f ON f.item_id = a.ad_id AND f.task = 'wildlife'""")
+
+    tp = fp = fn = 0
+    for row in rows:
+        path = urlsplit(row["url"] or "").path
+        actual = path in wildlife_paths
+        tp += actual and row["flagged"]
+        fp += (not actual) and row["flagged"]
+        fn += actual and not row["flagged"]
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    pages = _score_pages(s, truth)
+    return {"wildlife flags vs ground truth":
+            f"precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f}", **pages}
+
+
+def _score_pages(s: Settings, truth: dict[str, Any]) -> dict[str, str]:
+    """Page verdicts and text flags vs the shop pages with a deceptive pattern planted.
+
+    Pages whose only planted patterns are honest look-alikes (a real timer, a neutral decline)
+    count as clean.
+    """
+    from snarewatch.store import query_records
+
+    deceptive = {p["path"] for p in truth["pages"]
+                 if any(pat["deceptive"] for pat in p["patterns"])}
+    clean = set(truth["clean_pages"])
+    called = {urlsplit(r["url"]).path for r in query_records(
+        s.db_path, "SELECT url FROM current_page_verdicts WHERE deceptive")}
+    predicted = {urlsplit(r["url"]).path for r in query_records(s.db_path, """
+        SELECT DISTINCT e.url FROM current_predictions p JOIN ui_elements e
+        ON e.element_id = p.item_id WHERE p.task = 'deceptive-ui' AND p.positive""")}
+    return {
+        "page verdicts: deceptive shop pages found":
+            f"{len(deceptive & called)} of {len(deceptive)}",
+        "page verdicts: clean shop pages called deceptive":
+            f"{len(clean & called)} of {len(clean)}",
+        "deceptive-ui text student alone: deceptive shop pages with a flag":
+            f"{len(deceptive & predicted)} of {len(deceptive)}",
+        "deceptive-ui text student alone: clean shop pages with a flag":
+            f"{len(clean & predicted)} of {len(clean)}",
+    }

@@ -1,0 +1,118 @@
+"""A task the user writes (one spec file in ./tasks) goes end to end with no code change:
+labels, a student, findings, the analyst views, the HTML report, the API and the extension."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from snarewatch.config import Settings
+from snarewatch.schema import Ad, Label, stable_id
+from snarewatch.store import Landing, load_pending, query_records
+
+TASK = "counterfeit"
+SPEC = '''
+name = "counterfeit"
+display_name = "Counterfeit goods"
+description = "Does this ad sell a counterfeit branded product?"
+item_kind = "ad"
+input_template = "{title}\\n{description}"
+positive = ["counterfeit"]
+negative = "genuine"
+
+[[labels]]
+name = "counterfeit"
+definition = "A fake or replica of a branded product."
+
+[[labels]]
+name = "genuine"
+definition = "Anything else."
+display = "Not counterfeit"
+'''
+FAKE = ["replica designer handbag mirror quality", "fake luxury watch copy AAA grade",
+        "counterfeit sneakers replica batch", "knockoff perfume copy of famous brand"]
+REAL = ["used bicycle red good tyres", "oak dining table six chairs", "garden hose 20 metres",
+        "children's books bundle"]
+EXTENSION = Path(__file__).resolve().parents[2] / "extension"
+TOKEN = "test-token-0123456789abcdef"
+
+
+def _store(settings: Settings) -> list[Ad]:
+    """Ads, and hand labels of the user's task on most of them."""
+    ads = [Ad(ad_id=f"ad{i}", site="bazaar", url=f"http://bazaar.test/ad/{i}", title=text)
+           for i, text in enumerate(t for pair in zip(FAKE * 4, REAL * 4, strict=True)
+                                    for t in pair)]
+    labels = [Label(label_id=stable_id(TASK, a.ad_id, "ana"), task=TASK, item_id=a.ad_id,
+                    item_kind="ad", value="counterfeit" if a.title in FAKE else "genuine",
+                    probability=1.0, source="human:ana",
+                    p_positive=float(a.title in FAKE)) for a in ads[:-4]]
+    Landing(settings.landing_dir).write(ads)
+    Landing(settings.landing_dir).write(labels)
+    load_pending(settings.db_path, settings.landing_dir)
+    return ads
+
+
+def _extension_says(flag: dict, tasks: dict) -> dict:
+    """What the extension shows for a flag: its tooltip line and its 'wrong' button."""
+    script = (
+        "import { flagSentence, wrongButtonText } from './src/lib/core.js';"
+        f"const flag = {json.dumps(flag)}; const tasks = {json.dumps(tasks)};"
+        "console.log(JSON.stringify({sentence: flagSentence(flag),"
+        " wrong: wrongButtonText(flag.task, tasks)}));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=EXTENSION,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_a_task_written_by_the_user_shows_up_everywhere(
+        settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from snarewatch.api import create_app
+    from snarewatch.pipeline import classify, train
+    from snarewatch.pipeline.jobs import ClassifyJob, TrainJob
+    from snarewatch.report.build import build_report
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / f"{TASK}.toml").write_text(SPEC, encoding="utf-8")
+    ads = _store(settings)
+
+    # The pipeline, as any door runs it: a student, then a classification of every ad.
+    trained = train.run(settings, TrainJob(task=TASK, student="tfidf", folds=2, force=True))
+    assert trained.promoted
+    classify.run(settings, ClassifyJob(task=TASK))
+
+    # The analyst views keyed by item kind know the task without being told its name.
+    overview = query_records(settings.db_path,
+                             "SELECT * FROM task_overview WHERE task = ?", [TASK])
+    assert overview and overview[0]["item_kind"] == "ad"
+    assert overview[0]["scored"] == len(ads) and overview[0]["flagged"] > 0
+    flagged = {r["item_id"] for r in query_records(
+        settings.db_path, "SELECT item_id FROM task_items WHERE task = ? AND positive", [TASK])}
+    assert flagged and flagged <= {a.ad_id for a in ads if a.title in FAKE}
+
+    # The report has a section for it, under the name its spec gives.
+    report = build_report(settings.db_path, tmp_path / "report.html", data_dir=settings.data_dir)
+    html = report.path.read_text(encoding="utf-8")
+    assert "tasks" in report.sections and "Counterfeit goods" in html
+
+    # The API lists it and flags its items; the extension names it as the spec does.
+    app = create_app(settings, token=TOKEN, load_feedback=False)
+    with TestClient(app, base_url="http://127.0.0.1",
+                    headers={"Authorization": f"Bearer {TOKEN}"}) as client:
+        health = client.get("/v1/health").json()
+        listed = {t["name"]: t for t in health["tasks"]}
+        assert listed[TASK]["display_name"] == "Counterfeit goods"
+        assert listed[TASK]["item_kind"] == "ad" and listed[TASK]["negative"] == "genuine"
+        answer = client.post("/v1/classify", json={
+            "url": "http://bazaar.test/ad/new", "tasks": [TASK],
+            "elements": [{"id": "a0", "kind": "ad", "text": FAKE[0]},
+                         {"id": "a1", "kind": "ad", "text": REAL[0]}]}).json()
+    flag = next(f for f in answer["flags"] if f["task"] == TASK)
+    assert flag["element"] == "a0" and flag["task_display"] == "Counterfeit goods"
+    shown = _extension_says(flag, answer["tasks"])
+    assert "(Counterfeit goods model," in shown["sentence"]
+    assert shown["wrong"] == "Not counterfeit"

@@ -207,10 +207,8 @@ def train_task(
                           baseline and student == "auto")
     if checks:
         chosen, reason = _choose_on_seed(checks, data)
-        # Forty seed items leave wide gaps between their scores: they choose the student but do
-        # not place its cut, which comes from out-of-fold scores of every label (the seed items
-        # weighed as human). Only the seed-only baseline takes its cut from the seed.
-        threshold = results[chosen].threshold if chosen in results else checks[chosen].threshold
+        threshold = _pooled_threshold(results[chosen], checks[chosen], data, min_precision) \
+            if chosen in results else checks[chosen].threshold
     elif student == "auto":
         chosen, reason = _choose(results, target)
         threshold = results[chosen].threshold
@@ -249,6 +247,24 @@ def train_task(
                        cv=card["cv"], n_labels=len(data.labels), promoted=promoted,
                        seconds=time.perf_counter() - start, positives=positives,
                        seed=seed_figures, refused=refused, verdict=verdict)
+
+
+def _pooled_threshold(cv: CVResult, check: Any, data: TrainingData,
+                      min_precision: float | None) -> float:
+    """The cut that maximises weighted F1 (or recall at `min_precision`) on out-of-fold scores of
+    every label: the seed items' from the seed check, the others' from cross-validation.
+
+    Forty seed items alone leave wide gaps between their scores, so they choose the student but
+    place its cut only together with the other labels; when every label is a hand label, this
+    is the seed check's own cut.
+    """
+    from classifiers.metrics import choose_threshold
+
+    assert cv.truth is not None
+    scores = cv.score.copy()
+    scores[[i for i, h in enumerate(data.human) if h]] = check.scores
+    return choose_threshold(cv.truth, scores, min_precision=min_precision,
+                            weights=data.weights)[0]
 
 
 def _seed_checks(settings: Settings, task: TaskSpec, data: TrainingData, positive: list[str],

@@ -35,15 +35,15 @@ mkdir -p "$stamp_dir"
 PIP() { "$VENV/bin/pip" "$@" 2> >(grep -v "^WARNING: Location" >&2); }
 
 # 3. llama-cpp-python, built from source without -march=native (see docs/models.md: the native
-#    build uses AMX instructions some VMs block) and without its multimodal library (the teacher
-#    reads text only). pip's wheel cache ignores CMAKE_ARGS, hence --no-cache-dir.
+#    build uses AMX instructions some VMs block). pip's wheel cache ignores CMAKE_ARGS, hence
+#    --no-cache-dir.
 if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
   log "building llama-cpp-python 0.3.36 (about 5 minutes on 2 cores)"
   flags="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON"
   if grep -q avx512f /proc/cpuinfo; then
     flags="$flags -DGGML_AVX_VNNI=ON -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON"
   fi
-  flags="$flags -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF"
+  flags="$flags -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF"
   CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) CMAKE_ARGS="$flags" \
     PIP install -q --no-cache-dir "llama-cpp-python[server]==0.3.36"
 fi

@@ -62,7 +62,7 @@ def test_report_command_writes_the_file(demo_store: DemoStore, tmp_path: Path) -
               "--format", "json", data_dir=demo_store.data_dir, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     [summary] = json.loads(done.stdout)
-    assert summary["sections"] == "where, prices, who, patterns, models"
+    assert summary["sections"] == "where, prices, who, patterns, tasks, models"
     assert summary["empty_store"] is False
     assert Path(summary["path"]) == (tmp_path / "r.html").resolve()
     assert "budget curve" in (tmp_path / "r.html").read_text(encoding="utf-8")

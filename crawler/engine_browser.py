@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 _SETTLED_JS = r"""() => !/(^|\n)\s*loading[^\n]{0,40}(…|\.\.\.)/i.test(
     document.body ? document.body.innerText : '')"""
 SETTLE_TIMEOUT_MS = 3000
+CLOSE_TIMEOUT_S = 10.0
+"""Longest wait for a page or browser to close (a hung renderer never answers)."""
 API_TYPES = frozenset({"fetch", "xhr"})
 _NEXT_FRAME_JS = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))"
 
@@ -65,7 +67,8 @@ class BrowserEngine:
         for obj in (self._context, self._browser):
             if obj is not None:
                 try:
-                    await obj.close()
+                    # A hung renderer can keep close() waiting forever; the process ends anyway.
+                    await asyncio.wait_for(obj.close(), CLOSE_TIMEOUT_S)
                 except Exception as exc:  # closing a crashed browser raises; nothing to save
                     log.debug("close failed: %s", exc)
         if self._pw is not None:
@@ -107,8 +110,8 @@ class BrowserEngine:
 
     async def _replace(self, page: Any) -> Any:
         try:
-            await page.close()
-        except Exception as exc:  # already gone
+            await asyncio.wait_for(page.close(), CLOSE_TIMEOUT_S)
+        except Exception as exc:  # already gone, or hung: a fresh page replaces it either way
             log.debug("page close failed: %s", exc)
         return await self._new_page()
 

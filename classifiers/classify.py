@@ -113,8 +113,9 @@ def classify_task(
 ) -> ClassifySummary:
     """Predict every not-yet-scored item of the task's kind with a model (default: promoted).
 
-    `propose` flags from the model's recall-oriented `propose_threshold` (for a teacher to
-    verify) instead of its F1 threshold.
+    `propose` flags from the card's `propose_threshold` (for a teacher to verify) instead of its
+    threshold; students trained now record the threshold itself there, older cards a lower,
+    recall-oriented cut.
     """
     start = time.perf_counter()
     name = task if isinstance(task, str) else task.name

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from snarewatch.schema import ElementLook
 from snarewatch.taskspec import TaskSpec
 
 MAX_ELEMENTS = 1000
@@ -33,26 +34,25 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class PageElement(_Body):
+FIELD_CHARS = {"text": MAX_TEXT_CHARS, "tag": 32, "role": 64, "color": 64,
+               "background_color": 64, "input_type": 32}
+"""Longest accepted value of each text field of a live element (a page cannot send megabytes)."""
+
+
+class PageElement(_Body, ElementLook):
     """One visible element the content script found: its text, box and style."""
 
     id: str = Field(max_length=64, description="The client's handle for the element (echoed back).")
     kind: Literal["ui_element", "ad"] = "ui_element"
-    text: str = Field(max_length=MAX_TEXT_CHARS)
-    tag: str = Field("", max_length=32)
-    role: str | None = Field(None, max_length=64)
-    x: float | None = None
-    y: float | None = None
-    width: float | None = None
-    height: float | None = None
-    font_size: float | None = None
-    font_weight: int | None = None
-    color: str | None = Field(None, max_length=64)
-    background_color: str | None = Field(None, max_length=64)
-    input_type: str | None = Field(None, max_length=32)
-    checked: bool | None = None
-    in_overlay: bool = False
     href: str | None = Field(None, max_length=MAX_URL_CHARS, description="For ads: the ad's link.")
+
+    @field_validator(*FIELD_CHARS)
+    @classmethod
+    def _bounded(cls, value: str | None, info: ValidationInfo) -> str | None:
+        limit = FIELD_CHARS[str(info.field_name)]
+        if value is not None and len(value) > limit:
+            raise ValueError(f"at most {limit} characters")
+        return value
 
 
 class ClassifyRequest(_Body):

@@ -122,17 +122,13 @@ class Ad(Record):
         return f"{self.title}\n{self.description}".strip()
 
 
-class Element(Record):
-    """A visible text-bearing or interactive UI element of a rendered page, with its box and style."""
+class ElementLook(BaseModel):
+    """What a UI element shows: its tag, role, text, box and style.
 
-    __table__ = "ui_elements"
-    __key__ = ("element_id",)
-    element_id: str
-    capture_id: str | None = None
-    site: str
-    url: str | None = None
-    source: Literal["crawl", "import"] = "crawl"
-    idx: int = 0
+    Declared once for the element a crawl stores (`Element`) and the one the extension sends
+    live (`api_schema.PageElement`), so both carry the same evidence to the classifiers.
+    """
+
     tag: str = ""
     role: str | None = None
     text: str = ""
@@ -148,6 +144,24 @@ class Element(Record):
     input_type: str | None = None
     checked: bool | None = None
     in_overlay: bool = False
+
+
+class _ElementPlace(Record):
+    """Where an element was seen (first, so the fields keep the order of the table's columns)."""
+
+    element_id: str
+    capture_id: str | None = None
+    site: str
+    url: str | None = None
+    source: Literal["crawl", "import"] = "crawl"
+    idx: int = 0
+
+
+class Element(ElementLook, _ElementPlace):
+    """A visible text-bearing or interactive UI element of a rendered page, with its box and style."""
+
+    __table__ = "ui_elements"
+    __key__ = ("element_id",)
     selector: str | None = None
     captured_at: datetime = Field(default_factory=utcnow)
     extra: dict[str, Any] = Field(default_factory=dict)

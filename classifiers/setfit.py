@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from classifiers.base import BaseStudent, StudentError
-from classifiers.tuning import embed_with_grad, trainable_encoder
+from classifiers.tuning import embed_with_grad, freeze_lower_layers, trainable_encoder
 from snarewatch.encoder import encoder_path
 
 log = logging.getLogger(__name__)
@@ -52,14 +52,17 @@ class SetFitStudent(BaseStudent):
         batch_size: pairs per optimiser step.
         lr: AdamW learning rate of the encoder.
         max_length: tokens kept per text.
+        tuned_layers: top transformer layers tuned (None: all); the rest stay as shipped.
         **kwargs: passed to `BaseStudent` (C, calibrate, positive, threshold, seed).
     """
 
     name: ClassVar[str] = "setfit"
 
     def __init__(self, pairs_per_text: int = 6, epochs: int = 1, batch_size: int = 16,
-                 lr: float = 2e-5, max_length: int = 64, **kwargs: Any) -> None:
+                 lr: float = 2e-5, max_length: int = 64, tuned_layers: int | None = 2,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.tuned_layers = tuned_layers
         self.pairs_per_text = pairs_per_text
         self.epochs = epochs
         self.batch_size = batch_size
@@ -70,7 +73,7 @@ class SetFitStudent(BaseStudent):
         """Constructor parameters."""
         return {**super().get_params(), "pairs_per_text": self.pairs_per_text,
                 "epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr,
-                "max_length": self.max_length}
+                "max_length": self.max_length, "tuned_layers": self.tuned_layers}
 
     def _tune(self, texts: Sequence[str], labels: Sequence[str]) -> None:
         import torch
@@ -78,14 +81,20 @@ class SetFitStudent(BaseStudent):
         torch.manual_seed(self.seed)
         self.encoder_ = trainable_encoder(encoder_path(), self.max_length)
         pairs = contrastive_pairs(labels, self.pairs_per_text, self.seed)
-        optim = torch.optim.AdamW(self.encoder_.parameters(), lr=self.lr)
+        trainable = freeze_lower_layers(self.encoder_, self.tuned_layers)
+        optim = torch.optim.AdamW(trainable, lr=self.lr)
         self.encoder_.train()
         for epoch in range(self.epochs):
             total = 0.0
             for start in range(0, len(pairs), self.batch_size):
                 batch = pairs[start:start + self.batch_size]
-                a = embed_with_grad(self.encoder_, [texts[i] for i, _, _ in batch])
-                b = embed_with_grad(self.encoder_, [texts[j] for _, j, _ in batch])
+                # Each text of the batch is embedded once, however many pairs it is in: a
+                # seed of tens of texts repeats them often, and the encoder is the whole cost.
+                rows = sorted({i for i, _, _ in batch} | {j for _, j, _ in batch})
+                where = {item: n for n, item in enumerate(rows)}
+                vectors = embed_with_grad(self.encoder_, [texts[i] for i in rows])
+                a = vectors[[where[i] for i, _, _ in batch]]
+                b = vectors[[where[j] for _, j, _ in batch]]
                 target = torch.tensor([t for _, _, t in batch], dtype=torch.float32)
                 loss = torch.nn.functional.mse_loss((a * b).sum(dim=-1), target)
                 optim.zero_grad()

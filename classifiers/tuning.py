@@ -28,3 +28,22 @@ def embed_with_grad(encoder: Any, texts: Sequence[str]) -> Any:
 
     feats = encoder.preprocess(list(texts))
     return torch.nn.functional.normalize(encoder(feats)["sentence_embedding"], dim=-1)
+
+
+def freeze_lower_layers(encoder: Any, tuned_layers: int | None) -> list[Any]:
+    """Freeze the token embeddings and all but the top `tuned_layers` transformer layers
+    (None: tune them all); returns the parameters left to train.
+
+    A few tens of texts move the top layers most; stopping the backward pass there saves most
+    of its cost, which dominates training on a CPU.
+    """
+    params = list(encoder.parameters())
+    if tuned_layers is None:
+        return params
+    bert = encoder[0].auto_model
+    layers = bert.encoder.layer
+    frozen = [bert.embeddings, *layers[:max(0, len(layers) - tuned_layers)]]
+    for module in frozen:
+        for p in module.parameters():
+            p.requires_grad_(False)
+    return [p for p in params if p.requires_grad]

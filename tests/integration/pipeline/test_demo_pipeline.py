@@ -39,10 +39,6 @@ def hashed_embeddings(texts: Sequence[str], *args: object, **kwargs: object) -> 
 
 def test_demo_runs_every_stage_and_scores_itself(settings, capsys, monkeypatch) -> None:
     monkeypatch.setattr("labeler.run.embed_texts", hashed_embeddings)
-    # The seed-only baseline fine-tunes MiniLM per fold: one pair per text keeps it a minute
-    # shorter here; its cost is measured in benchmarks, not in this test.
-    monkeypatch.setattr("classifiers.setfit.SetFitStudent.__init__.__defaults__",
-                        (1, 1, 16, 2e-5, 64))
     figures = run_demo(settings, DemoJob(budget=120, seed=0), ConsoleHooks(),
                        backend=FakeBackend(answer=scripted_answer))
     out = capsys.readouterr().out

@@ -97,13 +97,16 @@ class Server:
 
 
 @contextmanager
-def run_server(data_dir: Path, port: int | None = None) -> Iterator[Server]:
-    """Start `snarewatch serve` on a free port for `data_dir`; stops it on exit."""
+def run_server(data_dir: Path, port: int | None = None,
+               cwd: Path | None = None) -> Iterator[Server]:
+    """Start `snarewatch serve` on a free port for `data_dir` (in `cwd`, whose `tasks/` holds
+    the user's task specs); stops it on exit."""
     port = port or free_port()
     env = {**os.environ, "SNAREWATCH_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1",
            "SNAREWATCH_CONFIG": str(data_dir / "absent.toml")}
     cmd = [sys.executable, "-m", "snarewatch", "serve", "--port", str(port)]
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:
         token_file = data_dir / "api-token"

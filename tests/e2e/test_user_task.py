@@ -1,14 +1,19 @@
 """A task the user writes (one spec file in ./tasks) goes end to end with no code change:
-labels, a student, findings, the analyst views, the HTML report, the API and the extension."""
+labels, a student, findings, the analyst views, the HTML report, the API, and the extension in
+real Chromium against `snarewatch serve`."""
 
 from __future__ import annotations
 
-import json
-import subprocess
+import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from harness import build_extension, flagged, inspect, launch, run_server, wait_scanned
+from local_http import serve
 
 from snarewatch.config import Settings
 from snarewatch.schema import Ad, Label, stable_id
@@ -37,7 +42,6 @@ FAKE = ["replica designer handbag mirror quality", "fake luxury watch copy AAA g
         "counterfeit sneakers replica batch", "knockoff perfume copy of famous brand"]
 REAL = ["used bicycle red good tyres", "oak dining table six chairs", "garden hose 20 metres",
         "children's books bundle"]
-EXTENSION = Path(__file__).resolve().parents[2] / "extension"
 TOKEN = "test-token-0123456789abcdef"
 
 
@@ -56,18 +60,30 @@ def _store(settings: Settings) -> list[Ad]:
     return ads
 
 
-def _extension_says(flag: dict, tasks: dict) -> dict:
-    """What the extension shows for a flag: its tooltip line and its 'wrong' button."""
-    script = (
-        "import { flagSentence, wrongButtonText } from './src/lib/core.js';"
-        f"const flag = {json.dumps(flag)}; const tasks = {json.dumps(tasks)};"
-        "console.log(JSON.stringify({sentence: flagSentence(flag),"
-        " wrong: wrongButtonText(flag.task, tasks)}));")
-    out = subprocess.run(["node", "--input-type=module", "-e", script], cwd=EXTENSION,
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
+@contextmanager
+def _listing(titles: list[str]) -> Iterator[str]:
+    """A marketplace listing page with one card per title; yields its URL."""
+    cards = "".join(f"<li class='card'><a href='/ad/{i}/item'>{html.escape(t)}</a>"
+                    f"<p>Posted today.</p></li>" for i, t in enumerate(titles))
+    body = (f"<!doctype html><html><head><meta charset='utf-8'><title>Bazaar</title></head>"
+            f"<body><h1>Bazaar</h1><ul>{cards}</ul></body></html>").encode()
+
+    class Listing(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    with serve(Listing) as base:
+        yield f"{base}/category/bags"
 
 
+@pytest.mark.browser
 def test_a_task_written_by_the_user_shows_up_everywhere(
         settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from snarewatch.api import create_app
@@ -90,9 +106,9 @@ def test_a_task_written_by_the_user_shows_up_everywhere(
                              "SELECT * FROM task_overview WHERE task = ?", [TASK])
     assert overview and overview[0]["item_kind"] == "ad"
     assert overview[0]["scored"] == len(ads) and overview[0]["flagged"] > 0
-    flagged = {r["item_id"] for r in query_records(
+    scored = {r["item_id"] for r in query_records(
         settings.db_path, "SELECT item_id FROM task_items WHERE task = ? AND positive", [TASK])}
-    assert flagged and flagged <= {a.ad_id for a in ads if a.title in FAKE}
+    assert scored and scored <= {a.ad_id for a in ads if a.title in FAKE}
 
     # The report has a section for it, under the name its spec gives.
     report = build_report(settings.db_path, tmp_path / "report.html", data_dir=settings.data_dir)
@@ -113,6 +129,23 @@ def test_a_task_written_by_the_user_shows_up_everywhere(
                          {"id": "a1", "kind": "ad", "text": REAL[0]}]}).json()
     flag = next(f for f in answer["flags"] if f["task"] == TASK)
     assert flag["element"] == "a0" and flag["task_display"] == "Counterfeit goods"
-    shown = _extension_says(flag, answer["tasks"])
-    assert "(Counterfeit goods model," in shown["sentence"]
-    assert shown["wrong"] == "Not counterfeit"
+
+    # The extension, in Chromium, flags the counterfeit card of a listing under the spec's name,
+    # and its popup offers the spec's negative label as the correction.
+    with run_server(settings.data_dir, cwd=tmp_path) as server, \
+            _listing([REAL[1], FAKE[1]]) as url, \
+            launch(tmp_path / "profile", build_extension(tmp_path / "ext")) as browser:
+        browser.configure(server.url, server.token, tasks=[TASK])
+        page = browser.context.new_page()
+        page.goto(url)
+        assert wait_scanned(page) > 0
+        flags = flagged(page)
+        assert flags and all(f["task"] == TASK and FAKE[1] in f["text"] for f in flags), flags
+        page.locator("li.card", has_text=FAKE[1]).hover()
+        tip = inspect(page)["tooltip"] or ""
+        assert "(Counterfeit goods model," in tip, tip
+        tab_id, _ = browser.tab_state(page.url)
+        popup = browser.context.new_page()
+        popup.goto(f"chrome-extension://{browser.extension_id}/popup.html?tab={tab_id}")
+        item = popup.locator("li.flag", has_text=FAKE[1])
+        assert item.get_by_role("button", name="Not counterfeit").count() == 1

@@ -243,6 +243,32 @@ def collapse(positive: Sequence[bool], raw: Sequence[float], *, min_n: int = 30,
     return None
 
 
+MIN_SEPARATION = 2.0
+"""How far apart (in spreads) the batch's two groups of answers must sit for label-free decisions
+to mean something: closer groups overlap so much that the split between them is a guess."""
+
+
+def unseparated(calibrator: Calibrator, *, min_n: int = 30) -> Collapse | None:
+    """Label-free decisions that rest on answers the teacher did not split into two clear groups
+    (a "yes" group and a "no" group); None when they are clear, or for a seed-fitted calibrator."""
+    if calibrator.n < min_n or calibrator.method not in ("batch", "raw"):
+        return None
+    if calibrator.method == "raw":
+        if "do not separate" not in calibrator.note:
+            return None
+        apart = 0.0
+    else:
+        means, sds = calibrator.params["means"], calibrator.params["sds"]
+        apart = (means[1] - means[0]) / float(np.sqrt((sds[0] ** 2 + sds[1] ** 2) / 2))
+        if apart >= MIN_SEPARATION:
+            return None
+    return Collapse(f"the teacher's answers do not split into a clear 'yes' and a clear 'no' "
+                    f"group (they sit {apart:.1f} spreads apart; {MIN_SEPARATION:.0f} or more is "
+                    "clear), so its labels here are close to guesses",
+                    "label a seed set by hand (`snarewatch labels seed`) so decisions come from "
+                    "your labels, or sharpen the spec's definitions and near misses")
+
+
 def disagrees_with_seed(rate: float | None, seed: Sequence[SeedRow], n: int, *,
                         min_n: int = 30, factor: float = 4.0) -> Collapse | None:
     """Seed-calibrated decisions whose positive share is far from the seed's own (weighted):

@@ -27,6 +27,7 @@ from labeler.decisions import (
     collapse,
     decide_item,
     disagrees_with_seed,
+    unseparated,
     weighted_agreement,
 )
 from labeler.embed import embed_texts
@@ -320,6 +321,7 @@ def _finish(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
     else:
         problem = collapse([d.p_positive >= 0.5 for d in kept],
                            [r for r, d in zip(raw, decided, strict=True) if d and not d.abstained])
+        problem = problem or unseparated(calibrator)
     if problem is not None:
         s.collapsed, s.advice = problem.reason, problem.advice
     _write_labels(run, items, asked, decided, calibrator)

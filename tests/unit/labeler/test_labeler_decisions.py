@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labeler.decisions import Calibrator, collapse, fit_batch, fit_seed, log_odds
+from labeler.decisions import Calibrator, collapse, fit_batch, fit_seed, log_odds, unseparated
 
 
 def _skewed_teacher(n: int = 400, positive_share: float = 0.1, seed: int = 0):
@@ -59,6 +59,21 @@ def test_collapse_names_the_one_sided_runs() -> None:
     assert "leaned to 'yes'" in collapse([True] * 10 + [False] * 30, [0.8] * 40).reason
     assert collapse([True] * 10 + [False] * 30, [0.8] * 10 + [0.2] * 30) is None
     assert collapse([False] * 10, [0.1] * 10) is None  # too small to say
+
+
+def test_answers_without_two_clear_groups_are_called_guesses() -> None:
+    # Two clear groups (the skewed teacher above): label-free decisions stand.
+    _, raw = _skewed_teacher()
+    assert unseparated(fit_batch(raw)) is None
+    # One broad hump of answers: a mixture still splits it, near the middle, into two halves.
+    hump = 1 / (1 + np.exp(-np.random.default_rng(0).normal(-0.5, 0.6, 150)))
+    cal = fit_batch(hump)
+    problem = unseparated(cal)
+    assert problem is not None and "close to guesses" in problem.reason
+    assert "labels seed" in problem.advice
+    # Seed-fitted decisions and runs too small to judge are left to the other guards.
+    assert unseparated(Calibrator("seed", {"a": 1.0, "b": 0.0}, n=150)) is None
+    assert unseparated(fit_batch(hump[:20])) is None
 
 
 def test_log_odds_is_finite_at_the_edges() -> None:

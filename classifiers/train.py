@@ -224,6 +224,11 @@ def train_task(
     seed_figures = {n: {**c.metrics, "n": c.n, "positives": c.positives,
                         "seconds": round(c.seconds, 2)} for n, c in checks.items()}
     refused = _guards(positives, results.get(chosen), checks.get(chosen))
+    if not any(data.human):
+        # Without hand labels nothing else can tell that the teacher guessed: its warning stands.
+        warned = _labelling_warning(settings, task.name)
+        if warned:
+            refused.append(f"its labels come from a labelling run that warned: {warned}")
     verdict = _baseline_verdict(checks, chosen)
     card = {
         "task": task.name, "item_kind": task.item_kind, "student": chosen,
@@ -319,6 +324,16 @@ def _guards(positives: int, cv: CVResult | None, on_seed: Any | None) -> list[st
     elif cv is not None and cv.metrics["f1"] < MIN_F1:
         refused.append(f"cross-validated F1 {cv.metrics['f1']:.2f} is under {MIN_F1}")
     return refused
+
+
+def _labelling_warning(settings: Settings, task: str) -> str | None:
+    """What the task's latest labelling run warned of (answers collapsed to one side, or no
+    clear yes and no groups), or None."""
+    rows = query_records(settings.db_path, """
+        SELECT json_extract_string(stats, '$.collapsed') AS collapsed FROM runs
+        WHERE kind = 'label' AND json_extract_string(params, '$.task') = ?
+        ORDER BY started_at DESC LIMIT 1""", [task])
+    return rows[0]["collapsed"] if rows and rows[0]["collapsed"] else None
 
 
 def _baseline_verdict(checks: dict[str, Any], chosen: str) -> str:

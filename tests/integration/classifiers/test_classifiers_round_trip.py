@@ -128,6 +128,31 @@ def test_a_student_with_too_few_positives_is_saved_but_not_promoted(store, task)
     assert forced.promoted
 
 
+def test_labels_of_a_run_that_warned_are_not_promoted_without_hand_labels(store, task):
+    from datetime import UTC, datetime
+
+    from classifiers.registry import promoted_model
+    from classifiers.train import train_task
+    from snarewatch.schema import Run
+
+    warning = "the teacher's answers do not split into a clear 'yes' and a clear 'no' group"
+    now = datetime.now(UTC)
+    Landing(store.landing_dir).write([Run(
+        run_id="label-1", kind="label", started_at=now, finished_at=now, status="suspect",
+        params={"task": task.name}, stats={"collapsed": warning})])
+    load_pending(store.db_path, store.landing_dir)
+    result = train_task(store, task, student="tfidf")
+    load_pending(store.db_path, store.landing_dir)
+    assert not result.promoted and promoted_model(store, task.name) is None
+    assert any(warning in r for r in result.refused)
+    # Hand labels check the teacher: the seed's figures decide, not the run's warning.
+    rows = query_records(store.db_path, "SELECT item_id, value FROM current_labels ORDER BY 1")
+    for r in [r for r in rows if r["value"] == "dark"][:6] + \
+            [r for r in rows if r["value"] == "not_dark"][:6]:
+        _relabel(store, task, [r["item_id"]], r["value"], "human:me", "h")
+    assert not any(warning in r for r in train_task(store, task, student="tfidf").refused)
+
+
 def test_hand_labels_weigh_more_and_are_the_students_exam(store, task):
     from classifiers.train import HUMAN_WEIGHT, load_training_data, train_task
 

@@ -25,7 +25,7 @@ from classifiers.registry import save_model, student_class
 from snarewatch.config import Settings
 from snarewatch.schema import ModelInfo, Promotion, utcnow
 from snarewatch.store import Landing, query_records
-from snarewatch.store.reads import seed_weights
+from snarewatch.store.reads import last_label_run_stats, seed_weights
 from snarewatch.tasks import resolve_task
 from snarewatch.taskspec import TaskSpec
 
@@ -329,11 +329,7 @@ def _guards(positives: int, cv: CVResult | None, on_seed: Any | None) -> list[st
 def _labelling_warning(settings: Settings, task: str) -> str | None:
     """What the task's latest labelling run warned of (answers collapsed to one side, or no
     clear yes and no groups), or None."""
-    rows = query_records(settings.db_path, """
-        SELECT json_extract_string(stats, '$.collapsed') AS collapsed FROM runs
-        WHERE kind = 'label' AND json_extract_string(params, '$.task') = ?
-        ORDER BY started_at DESC LIMIT 1""", [task])
-    return rows[0]["collapsed"] if rows and rows[0]["collapsed"] else None
+    return last_label_run_stats(settings.db_path, task).get("collapsed") or None
 
 
 def _baseline_verdict(checks: dict[str, Any], chosen: str) -> str:

@@ -15,7 +15,6 @@ Without a seed set the mixture is fitted to the flags' answers alone. Every verd
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from snarewatch.config import Settings
 from snarewatch.metrics import binary_metrics
 from snarewatch.schema import Verification, stable_id, utcnow
 from snarewatch.store import Landing, connect_readonly
+from snarewatch.store.reads import last_label_run_stats
 from snarewatch.taskspec import TaskSpec
 
 FULL_TEXT_CHARS = 2000
@@ -90,11 +90,7 @@ def unverified_flags(settings: Settings, task: TaskSpec) -> list[tuple[str, floa
 
 
 def _last_calibrator(settings: Settings, task: TaskSpec) -> Calibrator:
-    with connect_readonly(settings.db_path) as conn:
-        row = conn.execute(
-            "SELECT stats FROM runs WHERE kind = 'label' AND json_extract_string(params, "
-            "'$.task') = ? ORDER BY started_at DESC LIMIT 1", [task.name]).fetchone()
-    stats = json.loads(row[0]) if row and row[0] else {}
+    stats = last_label_run_stats(settings.db_path, task.name)
     return Calibrator.from_dict(stats.get("calibrator") or {})
 
 

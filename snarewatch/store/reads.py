@@ -71,6 +71,17 @@ def labelled_item_ids(db_path: Path, task: str) -> set[str]:
         [task])}
 
 
+def last_label_run_stats(db_path: Path, task: str) -> dict[str, Any]:
+    """The stats of the task's latest labelling run (its calibrator, decisions and warnings);
+    empty when it has none."""
+    rows = _records(db_path, """
+        SELECT stats FROM runs WHERE kind = 'label' AND json_extract_string(params, '$.task') = ?
+        ORDER BY started_at DESC LIMIT 1""", [task])
+    stats = rows[0]["stats"] if rows else None
+    stats = json.loads(stats) if isinstance(stats, str) else stats
+    return stats if isinstance(stats, dict) else {}
+
+
 def flag_counts(db_path: Path, task: str) -> FlagCounts:
     """How many findings the task has, of how many scored items."""
     rows = _records(db_path, """

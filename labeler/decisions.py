@@ -121,6 +121,10 @@ class Calibrator:
                    int(data.get("n", 0)), str(data.get("note", "")))
 
 
+NO_GROUPS = "the answers do not separate into two groups"
+"""The note of a label-free calibrator that fell back to the raw answers for want of groups."""
+
+
 def fit_batch(raw: Sequence[float], seed: int = 0) -> Calibrator:
     """A label-free calibrator from the raw P(positive) of the items being labelled.
 
@@ -142,7 +146,7 @@ def fit_batch(raw: Sequence[float], seed: int = 0) -> Calibrator:
     weights = gm.weights_[order]
     # Two groups that overlap almost entirely are one group: nothing to correct with.
     if means[1] - means[0] < 0.5 * float(np.mean(sds)):
-        return Calibrator("raw", n=len(z), note="the answers do not separate into two groups")
+        return Calibrator("raw", n=len(z), note=NO_GROUPS)
     return Calibrator("batch", {"weights": weights.tolist(), "means": means.tolist(),
                                 "sds": sds.tolist()}, n=len(z))
 
@@ -254,7 +258,7 @@ def unseparated(calibrator: Calibrator, *, min_n: int = 30) -> Collapse | None:
     if calibrator.n < min_n or calibrator.method not in ("batch", "raw"):
         return None
     if calibrator.method == "raw":
-        if "do not separate" not in calibrator.note:
+        if calibrator.note != NO_GROUPS:
             return None
         apart = 0.0
     else:

@@ -153,10 +153,13 @@ def estimated_positive_rate(settings: Settings, task: TaskSpec) -> tuple[float |
         return rate, f"your {len(rows)} seed labels"
     with connect_readonly(settings.db_path) as conn:
         row = conn.execute(
-            "SELECT TRY_CAST(json_extract(stats, '$.positive_rate') AS DOUBLE) FROM runs "
+            "SELECT TRY_CAST(json_extract(stats, '$.positive_rate') AS DOUBLE), "
+            "json_extract_string(stats, '$.collapsed') FROM runs "
             "WHERE kind = 'label' AND json_extract_string(params, '$.task') = ? "
             "AND json_extract(stats, '$.positive_rate') IS NOT NULL "
             "ORDER BY started_at DESC LIMIT 1", [task.name]).fetchone()
     if row and row[0] is not None:
-        return float(row[0]), "the teacher's labels of the last labelling run"
+        # A run that warned gives a rate to compare with, but not one to trust: say so.
+        warned = " (a run that warned its labels may be guesses)" if row[1] else ""
+        return float(row[0]), f"the teacher's labels of the last labelling run{warned}"
     return None, "nothing yet"

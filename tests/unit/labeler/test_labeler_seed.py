@@ -107,3 +107,22 @@ def test_a_run_whose_every_call_failed_exits_1_with_the_reason(cli, tmp_path):
     script.write_text(json.dumps({"fail": {"": "transient"}}))  # every item fails
     with pytest.raises(LLMError, match="every call to the teacher failed.*nothing was labelled"):
         cli("label", "wildlife", "--budget", "3", "--backend", f"fake:{script}")
+
+
+@pytest.mark.parametrize("warning", [None, "the teacher's answers do not split"])
+def test_without_seeds_the_expected_rate_says_whether_its_run_warned(store, warning):
+    from datetime import UTC, datetime
+
+    from labeler.seeds import estimated_positive_rate
+    from snarewatch.schema import Run
+    from snarewatch.store import Landing
+
+    now = datetime.now(UTC)
+    Landing(store.landing_dir).write([Run(
+        run_id="label-1", kind="label", started_at=now, finished_at=now, status="done",
+        params={"task": "wildlife"}, stats={"positive_rate": 0.4, "collapsed": warning})])
+    load(store)
+    rate, source = estimated_positive_rate(store, load_task("wildlife"))
+    assert rate == pytest.approx(0.4)
+    assert source.startswith("the teacher's labels of the last labelling run")
+    assert ("warned" in source) == (warning is not None)

@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
     @app.command("report", epilog=EXAMPLES)
     def report(
         task: Annotated[str | None, typer.Option(
-            "--task", "-t", help="Only this task's sections and models (wildlife, deceptive-ui)."
+            "--task", "-t", help="Only this task's sections and models (wildlife, deceptive-ui, or "
+            "your own in ./tasks)."
         )] = None,
         out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
             "report.html"),

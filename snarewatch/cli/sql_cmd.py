@@ -48,7 +48,9 @@ def register(app: typer.Typer) -> None:
         Tables: ads, ui_elements, page_captures, crawls, labels, predictions, models, samples,
         runs, page_findings. Views: items, findings, current_labels, current_predictions,
         promoted_models; for analysts (docs/report.md): wildlife_ads, deceptive_elements,
-        sellers, repost_clusters, sites, and for every task: task_items, task_overview.
+        sellers, repost_clusters, sites, and for every task: task_items, task_overview and
+        the macros task_ads('TASK'), task_sellers('TASK'), task_repost_clusters('TASK'),
+        task_elements('TASK'), task_sites('AD_TASK', 'ELEMENT_TASK').
         """
         from snarewatch.store.query import run_query
 

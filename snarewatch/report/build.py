@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from snarewatch.report import plots
-from snarewatch.report.data import AD_TASK, ELEMENT_TASK, ReportData, load_report_data
+from snarewatch.report.data import AD_TASK, ReportData, load_report_data
 from snarewatch.report.evaluations import (
     budget_curve_candidates,
     budget_series,
@@ -60,6 +60,25 @@ def _wants(ctx: _Context, task: str) -> bool:
     return ctx.task is None or ctx.task == task
 
 
+def _kind_task(ctx: _Context, kind: str) -> str:
+    """The task whose flags the sections on this item kind show."""
+    about = ctx.data.about
+    return about.ad if kind == "ad" else about.element
+
+
+def _sql_names(ctx: _Context, *views: str) -> str:
+    """How to query what a section shows: the bundled views, or the macros for the tasks."""
+    about = ctx.data.about
+    if about.bundled:
+        return "views " + " and ".join(views)
+    calls = {"sites": f"task_sites('{about.ad}', '{about.element}')",
+             "wildlife_ads": f"task_ads('{about.ad}')",
+             "sellers": f"task_sellers('{about.ad}')",
+             "repost_clusters": f"task_repost_clusters('{about.ad}')",
+             "deceptive_elements": f"task_elements('{about.element}')"}
+    return " and ".join(calls.get(v, v) for v in views)
+
+
 def _where(ctx: _Context) -> str:
     d = ctx.data
     if not d.totals.get("ads") and not d.sites:
@@ -67,11 +86,11 @@ def _where(ctx: _Context) -> str:
     parts = []
     if not d.totals.get("classified_ads"):
         parts.append(empty("Ads are stored but none is classified yet, so nothing is flagged.",
-                           (f"snarewatch train {AD_TASK}", f"snarewatch classify {AD_TASK}")))
+                           (f"snarewatch train {d.about.ad}", f"snarewatch classify {d.about.ad}")))
     by_site = plots.flagged_bars(d.sites[:MAX_SITES], "site", "ads", "flagged_ads",
-                                 "Wildlife flags by site")
+                                 f"{d.about.ad_title} flags by site")
     by_cat = plots.flagged_bars(d.by_category, "category", "ads", "flagged",
-                                "Wildlife flags by category")
+                                f"{d.about.ad_title} flags by category")
     parts.append(f'<div class="grid2">{figure(by_site, "flags by site")}'
                  f'{figure(by_cat, "flags by category")}</div>')
     parts.append(figure(plots.flags_over_time(d.by_week, "Ads and flags per week (posting date)"),
@@ -81,7 +100,7 @@ def _where(ctx: _Context) -> str:
                                  "ui_elements", "flagged_elements", "page_findings",
                                  "page_finding_rate", "last_crawl"]))
     return section("where", "Where and when", "Flagged ads by site, category and week. "
-                   "SQL: views sites and wildlife_ads.", "".join(parts))
+                   f"SQL: {_sql_names(ctx, 'sites', 'wildlife_ads')}.", "".join(parts))
 
 
 def _prices(ctx: _Context) -> str:
@@ -90,9 +109,11 @@ def _prices(ctx: _Context) -> str:
         return section("prices", "Prices", "Price distributions of flagged and other ads.",
                        empty("No ads with a parsed price and currency yet."))
     chart = plots.price_distributions(d.prices)
+    why = (" Wildlife products often sit far above the price of look-alike goods."
+           if d.about.ad == AD_TASK else "")
     return section("prices", "Prices", "Flagged ads (red) against all other ads (grey), per "
-                   "currency on a log scale; dashed lines are medians. Wildlife products often "
-                   "sit far above the price of look-alike goods.",
+                   f"currency on a log scale; dashed lines are medians.{why} "
+                   f"SQL: {_sql_names(ctx, 'wildlife_ads')}.",
                    figure(chart, "price distributions") + table(d.price_summary))
 
 
@@ -116,7 +137,8 @@ def _who(ctx: _Context) -> str:
     if d.top_flagged_ads:
         body += "<h3>Highest-scoring flagged ads</h3>" + table(d.top_flagged_ads, max_chars=70)
     return section("who", "Sellers and reposts", "Sellers with the most flagged ads, and ads "
-                   "reposted as near-copies. SQL: views sellers and repost_clusters.", body)
+                   "reposted as near-copies. "
+                   f"SQL: {_sql_names(ctx, 'sellers', 'repost_clusters')}.", body)
 
 
 def _patterns(ctx: _Context) -> str:
@@ -126,7 +148,7 @@ def _patterns(ctx: _Context) -> str:
                "No UI elements stored yet: crawl shopping pages with the browser engine.")
         return section("patterns", "Deceptive patterns", "Pattern types by site.",
                        empty(msg, ("snarewatch audit URL",
-                                   f"snarewatch classify {ELEMENT_TASK}"))
+                                   f"snarewatch classify {d.about.element}"))
                        + _verdicts(d.page_verdicts))
     chart = plots.stacked_patterns(d.patterns_by_site, "Deceptive pattern types by site")
     shots = load_evidence(d.evidence, ctx.blobs_dir)
@@ -137,7 +159,8 @@ def _patterns(ctx: _Context) -> str:
                    f"{e.site}: {e.findings} finding(s): {e.patterns}. {e.url}") for e in shots
         ) + "</div>"
     return section("patterns", "Deceptive patterns", "Flagged UI elements and page findings by "
-                   "pattern type. SQL: view deceptive_elements and table page_findings.",
+                   f"pattern type. SQL: {_sql_names(ctx, 'deceptive_elements')} and table "
+                   "page_findings.",
                    figure(chart, "pattern types by site") + _verdicts(d.page_verdicts)
                    + "<h3>Strongest examples</h3>" + table(d.top_deceptive, max_chars=80)
                    + gallery)
@@ -221,11 +244,11 @@ def _models(ctx: _Context) -> str:
 def _headline(ctx: _Context) -> str:
     t = ctx.data.totals
     items: list[tuple[str, object, bool]] = []
-    if _wants(ctx, AD_TASK):
+    if _wants(ctx, _kind_task(ctx, "ad")):
         items += [("ads", t["ads"], False), ("flagged ads", t["flagged_ads"], True),
                   ("sellers flagged", t["flagged_sellers"], True),
                   ("flagged repost clusters", t["flagged_clusters"], True)]
-    if _wants(ctx, ELEMENT_TASK):
+    if _wants(ctx, _kind_task(ctx, "ui_element")):
         items += [("UI elements", t["ui_elements"], False),
                   ("deceptive elements", t["flagged_elements"], True),
                   ("page findings", t["page_findings"], True)]
@@ -235,14 +258,15 @@ def _headline(ctx: _Context) -> str:
 
 
 SECTIONS: dict[str, tuple[str, str | None, Callable[[_Context], str]]] = {
-    "where": ("Where & when", AD_TASK, _where),
-    "prices": ("Prices", AD_TASK, _prices),
-    "who": ("Sellers & reposts", AD_TASK, _who),
-    "patterns": ("Deceptive patterns", ELEMENT_TASK, _patterns),
+    "where": ("Where & when", "ad", _where),
+    "prices": ("Prices", "ad", _prices),
+    "who": ("Sellers & reposts", "ad", _who),
+    "patterns": ("Deceptive patterns", "ui_element", _patterns),
     "tasks": ("Tasks", None, lambda ctx: tasks_section(ctx.data, lambda t: _wants(ctx, t))),
     "models": ("Models", None, _models),
 }
-"""Report sections: anchor -> (navigation title, task it belongs to or None for all, builder)."""
+"""Report sections: anchor -> (navigation title, item kind of the task it shows or None for all
+tasks, builder)."""
 
 
 def render_report(data: ReportData, *, task: str | None = None, registry_dir: Path | None = None,
@@ -262,7 +286,8 @@ def render_report(data: ReportData, *, task: str | None = None, registry_dir: Pa
                 "run the report again:</p>"
                 f"<pre>{esc(chr(10).join(GET_STARTED))}</pre></section>")
         return page(title, subtitle, [], body, footer), ["empty"]
-    chosen = [(a, n, fn) for a, (n, t, fn) in SECTIONS.items() if t is None or _wants(ctx, t)]
+    chosen = [(a, n, fn) for a, (n, kind, fn) in SECTIONS.items()
+              if kind is None or _wants(ctx, _kind_task(ctx, kind))]
     body = _headline(ctx) + "".join(fn(ctx) for _, _, fn in chosen)
     nav = [(a, n) for a, n, _ in chosen]
     return page(title, subtitle, nav, body, footer), [a for a, _, _ in chosen]
@@ -276,7 +301,7 @@ def build_report(db_path: Path, out: Path, *, task: str | None = None,
     `data_dir` is where eval-*.json and budget_curve.json are looked for; `blobs_dir` holds the
     annotated screenshots of audited pages (default: `data_dir/blobs`).
     """
-    data = load_report_data(db_path)
+    data = load_report_data(db_path, task)
     if blobs_dir is None and data_dir is not None:
         blobs_dir = Path(data_dir) / "blobs"
     text, sections = render_report(data, task=task, registry_dir=registry_dir, data_dir=data_dir,

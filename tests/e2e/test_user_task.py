@@ -47,7 +47,9 @@ TOKEN = "test-token-0123456789abcdef"
 
 def _store(settings: Settings) -> list[Ad]:
     """Ads, and hand labels of the user's task on most of them."""
-    ads = [Ad(ad_id=f"ad{i}", site="bazaar", url=f"http://bazaar.test/ad/{i}", title=text)
+    ads = [Ad(ad_id=f"ad{i}", site="bazaar", url=f"http://bazaar.test/ad/{i}", title=text,
+              seller="replicaking" if text in FAKE else f"neighbour{i}", price=20.0,
+              currency="EUR")
            for i, text in enumerate(t for pair in zip(FAKE * 4, REAL * 4, strict=True)
                                     for t in pair)]
     labels = [Label(label_id=stable_id(TASK, a.ad_id, "ana"), task=TASK, item_id=a.ad_id,
@@ -110,10 +112,20 @@ def test_a_task_written_by_the_user_shows_up_everywhere(
         settings.db_path, "SELECT item_id FROM task_items WHERE task = ? AND positive", [TASK])}
     assert scored and scored <= {a.ad_id for a in ads if a.title in FAKE}
 
-    # The report has a section for it, under the name its spec gives.
+    # The per-ad analyst macros give it sellers and sites as the bundled views give wildlife.
+    sellers = {r["seller"]: r for r in query_records(
+        settings.db_path, "SELECT * FROM task_sellers(?) WHERE flagged_ads > 0", [TASK])}
+    assert set(sellers) == {"replicaking"}
+    site = query_records(settings.db_path, "SELECT * FROM task_sites(?, 'deceptive-ui')", [TASK])
+    assert site[0]["flagged_ads"] == len(scored)
+
+    # The report has a section for it, under the name its spec gives, and, as the store's
+    # only ad task, the per-ad sections: where, prices, sellers.
     report = build_report(settings.db_path, tmp_path / "report.html", data_dir=settings.data_dir)
     html = report.path.read_text(encoding="utf-8")
     assert "tasks" in report.sections and "Counterfeit goods" in html
+    assert {"where", "prices", "who"} <= set(report.sections)
+    assert "replicaking" in html and "task_sellers(&#x27;counterfeit&#x27;)" in html
 
     # The API lists it and flags its items; the extension names it as the spec does.
     app = create_app(settings, token=TOKEN, load_feedback=False)

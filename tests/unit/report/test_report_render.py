@@ -117,3 +117,16 @@ def test_audited_pages_show_their_verdict(full_report: tuple[str, list[str]]) ->
     text, _ = full_report
     assert "<h3>Page verdicts</h3>" in text and "hidden_costs" in text
     assert "1 of the 1 audited pages shown called deceptive" in text
+
+
+def test_the_report_is_about_the_bundled_task_else_the_stored_one_of_that_kind() -> None:
+    from snarewatch.report.data import choose_tasks
+
+    both = {"wildlife": "ad", "counterfeit": "ad", "deceptive-ui": "ui_element"}
+    assert (choose_tasks(both).ad, choose_tasks(both).element) == ("wildlife", "deceptive-ui")
+    assert choose_tasks(both, "counterfeit").ad == "counterfeit"
+    assert choose_tasks(both, "deceptive-ui").ad == "wildlife"  # a task of another kind
+    only_user = {"counterfeit": "ad", "fake-timers": "ui_element"}
+    about = choose_tasks(only_user)
+    assert (about.ad, about.element, about.bundled) == ("counterfeit", "fake-timers", False)
+    assert choose_tasks({}).bundled  # an empty store: the bundled names, for the hints

@@ -171,3 +171,45 @@ def test_product_type_conventions_and_human_override(tmp_path: Path) -> None:
     assert (rows["a3"]["label"], rows["a3"]["product_type"]) == ("wildlife_product", "ivory")
     assert (rows["a4"]["label"], rows["a4"]["product_type"]) == ("scales", "scales")
     assert rows["a1"]["positive"] is False  # no prediction yet: not flagged
+
+
+def test_the_bundled_views_are_the_task_macros_applied_to_the_bundled_tasks(
+        demo_store: DemoStore) -> None:
+    pairs = {
+        "wildlife_ads": "task_ads('wildlife', positive_label := 'wildlife_product')",
+        "sellers": "task_sellers('wildlife', positive_label := 'wildlife_product')",
+        "repost_clusters": "task_repost_clusters('wildlife')",
+        "deceptive_elements": "task_elements('deceptive-ui')",
+        "sites": "task_sites('wildlife', 'deceptive-ui')",
+    }
+    for view, call in pairs.items():
+        diff = query_records(demo_store.db_path, f"""
+            SELECT count(*) AS n FROM (
+                (SELECT * FROM {view} EXCEPT ALL SELECT * FROM {call})
+                UNION ALL (SELECT * FROM {call} EXCEPT ALL SELECT * FROM {view}))""")
+        assert diff[0]["n"] == 0, view
+        assert query_records(demo_store.db_path, f"SELECT count(*) AS n FROM {view}")[0]["n"] > 0
+
+
+def test_a_task_of_another_name_gets_per_ad_and_per_seller_rows(tmp_path: Path) -> None:
+    landing = Landing(tmp_path / "landing")
+    db = tmp_path / "snarewatch.duckdb"
+    landing.write([Ad(ad_id="a1", site="s", seller="kim", title="replica bag"),
+                   Ad(ad_id="a2", site="s", seller="kim", title="oak table"),
+                   Ad(ad_id="a3", site="t", seller="lee", title="copy watch")])
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    landing.write([
+        Label(label_id=f"l{i}", task="counterfeit", item_id=ad, item_kind="ad", value=value,
+              source="human:ana", created_at=t0)
+        for i, (ad, value) in enumerate([("a1", "counterfeit:bag"), ("a2", "genuine"),
+                                         ("a3", "counterfeit")])])
+    load_pending(db, tmp_path / "landing")
+    ads = {r["ad_id"]: r for r in query_records(db, "SELECT * FROM task_ads('counterfeit')")}
+    assert set(ads) == {"a1", "a2", "a3"}
+    assert (ads["a1"]["label"], ads["a1"]["product_type"]) == ("counterfeit", "bag")
+    assert (ads["a2"]["label"], ads["a2"]["product_type"]) == ("genuine", None)
+    # The wildlife view knows nothing of this task's labels.
+    assert {r["label"] for r in query_records(db, "SELECT label FROM wildlife_ads")} == {None}
+    sellers = {r["seller"]: r for r in query_records(
+        db, "SELECT * FROM task_sellers('counterfeit')")}
+    assert sellers["kim"]["ads"] == 2 and sellers["kim"]["product_types"] == ["bag"]

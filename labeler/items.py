@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from snarewatch.store import connect_readonly
+from snarewatch.store.reads import current_human_labels
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -103,11 +104,8 @@ def positive_scores(db_path: Path, task: TaskSpec) -> dict[str, float]:
 
 def human_labelled(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
     """Items of the task's kind with a current human label (the seed / kNN pool), with fields."""
-    with connect_readonly(db_path) as conn:
-        rows = conn.execute(
-            "SELECT item_id, value FROM current_labels WHERE task = ? AND source LIKE 'human:%' "
-            "AND value IS NOT NULL", [task.name]).fetchall()
-    labels = {item: str(value) for item, value in rows if value in set(task.label_names)}
+    names = set(task.label_names)
+    labels = {i: v for i, v in current_human_labels(db_path, task.name).items() if v in names}
     if not labels:
         return []
     items = load_items(db_path, task.item_kind, sorted(labels))

@@ -23,7 +23,7 @@ from labeler.sampling import select
 from snarewatch.config import Settings
 from snarewatch.schema import Sample, stable_id, utcnow
 from snarewatch.store import Landing, connect_readonly
-from snarewatch.store.reads import SEED_METHOD, seed_weights
+from snarewatch.store.reads import SEED_METHOD, current_human_labels, seed_weights
 from snarewatch.taskspec import TaskSpec
 
 DEFAULT_SIZE = 40
@@ -117,12 +117,9 @@ def choose_seed(settings: Settings, task: TaskSpec, size: int = DEFAULT_SIZE, *,
 
 def human_labels(settings: Settings, task: TaskSpec) -> dict[str, str]:
     """Item id → the current human label of the task (valid label names only)."""
-    with connect_readonly(settings.db_path) as conn:
-        rows = conn.execute(
-            "SELECT item_id, value FROM current_labels WHERE task = ? AND source LIKE 'human:%' "
-            "AND value IS NOT NULL", [task.name]).fetchall()
     names = set(task.label_names)
-    return {str(i): str(v) for i, v in rows if v in names}
+    return {i: v for i, v in current_human_labels(settings.db_path, task.name).items()
+            if v in names}
 
 
 def seed_rows(settings: Settings, task: TaskSpec) -> list[SeedRow]:

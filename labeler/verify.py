@@ -34,8 +34,8 @@ from labeler.teach import pool_from_rows
 from snarewatch.config import Settings
 from snarewatch.metrics import binary_metrics
 from snarewatch.schema import Verification, stable_id, utcnow
-from snarewatch.store import Landing, connect_readonly
-from snarewatch.store.reads import last_label_run_stats
+from snarewatch.store import Landing
+from snarewatch.store.reads import flag_models, last_label_run_stats
 from snarewatch.taskspec import TaskSpec
 
 FULL_TEXT_CHARS = 2000
@@ -82,11 +82,8 @@ class VerifySummary:
 
 def unverified_flags(settings: Settings, task: TaskSpec) -> list[tuple[str, float]]:
     """(item id, student score) of the task's flags nobody has checked yet, surest first."""
-    with connect_readonly(settings.db_path) as conn:
-        rows = conn.execute(
-            "SELECT item_id, score FROM flags WHERE task = ? AND verification = 'unverified' "
-            "ORDER BY score DESC, item_id", [task.name]).fetchall()
-    return [(str(i), float(s)) for i, s in rows]
+    return [(i, score) for i, _, score in flag_models(settings.db_path, task.name,
+                                                      unverified_only=True)]
 
 
 def _last_calibrator(settings: Settings, task: TaskSpec) -> Calibrator:
@@ -235,7 +232,4 @@ def _verdict(task: TaskSpec, item_id: str, model_id: str, summary: VerifySummary
 
 
 def _flagging_models(settings: Settings, task: TaskSpec) -> dict[str, str]:
-    with connect_readonly(settings.db_path) as conn:
-        rows = conn.execute("SELECT item_id, model_id FROM flags WHERE task = ?",
-                            [task.name]).fetchall()
-    return {str(i): str(m) for i, m in rows}
+    return {i: m for i, m, _ in flag_models(settings.db_path, task.name)}

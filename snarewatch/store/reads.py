@@ -71,6 +71,23 @@ def labelled_item_ids(db_path: Path, task: str) -> set[str]:
         [task])}
 
 
+def current_human_labels(db_path: Path, task: str) -> dict[str, str]:
+    """Item id → the task's label in force where a person gave it (the seed and kNN pool)."""
+    return {str(r["item_id"]): str(r["value"]) for r in _records(
+        db_path, "SELECT item_id, value FROM current_labels WHERE task = ? "
+                 "AND source LIKE 'human:%' AND value IS NOT NULL", [task])}
+
+
+def flag_models(db_path: Path, task: str, *, unverified_only: bool = False
+                ) -> list[tuple[str, str, float]]:
+    """(item id, model id, student score) of the task's flags, surest first; with
+    `unverified_only`, those nobody has checked yet."""
+    where = " AND verification = 'unverified'" if unverified_only else ""
+    return [(str(r["item_id"]), str(r["model_id"] or ""), float(r["score"])) for r in _records(
+        db_path, f"SELECT item_id, model_id, score FROM flags WHERE task = ?{where} "
+                 "ORDER BY score DESC, item_id", [task])]
+
+
 def last_label_run_stats(db_path: Path, task: str) -> dict[str, Any]:
     """The stats of the task's latest labelling run (its calibrator, decisions and warnings);
     empty when it has none."""

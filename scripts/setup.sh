@@ -34,7 +34,7 @@ mkdir -p "$stamp_dir"
 # pip notes every local index folder it skips; keep the log readable.
 PIP() { "$VENV/bin/pip" "$@" 2> >(grep -v "^WARNING: Location" >&2); }
 
-# 3. llama-cpp-python, built from source without -march=native (see docs/models.md: the native
+# 3. llama-cpp-python, built from source without -march=native (the native
 #    build uses AMX instructions some VMs block). pip's wheel cache ignores CMAKE_ARGS, hence
 #    --no-cache-dir.
 if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then

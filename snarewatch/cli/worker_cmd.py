@@ -26,7 +26,7 @@ Examples:
 BEAT_EXAMPLES = """\
 Examples:
 
-  snarewatch schedule add demo-hourly --site demo --every 60 -o base_url=http://127.0.0.1:8000
+  snarewatch schedule add demo-hourly --site demo --every 60 -o base_url=http://127.0.0.1:8300
   snarewatch beat                           # fires the schedule; run exactly one beat
 """
 

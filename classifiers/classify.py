@@ -25,7 +25,8 @@ from classifiers.registry import (
 from snarewatch.config import Settings
 from snarewatch.errors import SnarewatchError
 from snarewatch.schema import Prediction, Run, stable_id, utcnow
-from snarewatch.store import Landing, connect_readonly
+from snarewatch.store import Landing
+from snarewatch.store.reads import unscored_items
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -85,20 +86,8 @@ def predict_texts(clf: BaseStudent, texts: Sequence[str],
 
 def _pending_items(settings: Settings, task: str, kind: str, model_id: str,
                    since: datetime | None) -> tuple[list[tuple[str, str]], int]:
-    sql = ("SELECT i.item_id, i.text FROM items i WHERE i.item_kind = ? "
-           "AND i.item_id NOT IN (SELECT item_id FROM predictions WHERE task = ? AND model_id = ?)")
-    params: list[object] = [kind, task, model_id]
-    total_sql = "SELECT count(*) FROM items WHERE item_kind = ?"
-    total_params: list[object] = [kind]
-    if since is not None:
-        sql += " AND i.captured_at >= ?"
-        total_sql += " AND captured_at >= ?"
-        params.append(since)
-        total_params.append(since)
-    with connect_readonly(settings.db_path) as conn:
-        rows = conn.execute(sql + " ORDER BY i.item_id", params).fetchall()
-        total = conn.execute(total_sql, total_params).fetchone()[0]
-    return [(r[0], r[1] or "") for r in rows], int(total)
+    items, total = unscored_items(settings.db_path, kind, task, model_id, since=since)
+    return [(i.item_id, i.text) for i in items], total
 
 
 def classify_task(

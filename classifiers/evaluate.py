@@ -21,7 +21,7 @@ from classifiers.classify import predict_texts
 from classifiers.metrics import average_precision, binary_metrics, classification_report
 from snarewatch.config import Settings
 from snarewatch.errors import SnarewatchError
-from snarewatch.store import query_records
+from snarewatch.store.reads import labels_of, texts_of
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +112,8 @@ def evaluate(
     stored: dict[str, str] = {}
     teacher: dict[str, str] = {}
     if ids:
-        for row in query_records(settings.db_path,
-                                 "SELECT item_id, text FROM items WHERE list_contains(?, item_id)",
-                                 [ids]):
-            stored[row["item_id"]] = row["text"] or ""
-        for row in query_records(settings.db_path,
-                                 "SELECT item_id, value FROM current_labels WHERE task = ? "
-                                 "AND value IS NOT NULL AND list_contains(?, item_id)",
-                                 [task, ids]):
-            teacher[row["item_id"]] = row["value"]
+        stored = texts_of(settings.db_path, ids)
+        teacher = labels_of(settings.db_path, task, ids)
     for i, r in enumerate(gold):
         if r.get("text"):
             texts[i] = r["text"]

@@ -25,7 +25,7 @@ from classifiers.registry import save_model, student_class
 from snarewatch.config import Settings
 from snarewatch.schema import ModelInfo, Promotion, utcnow
 from snarewatch.store import Landing, query_records
-from snarewatch.store.reads import last_label_run_stats, seed_weights
+from snarewatch.store.reads import LabelledText, labelled_texts, last_label_run_stats, seed_weights
 from snarewatch.tasks import resolve_task
 from snarewatch.taskspec import TaskSpec
 
@@ -109,38 +109,32 @@ class TrainResult:
 
 def load_training_data(settings: Settings, task: TaskSpec) -> TrainingData:
     """Current labels of the task joined to their items' text, abstentions and errors dropped."""
-    rows = query_records(
-        settings.db_path,
-        "SELECT l.item_id, l.value, l.probability, l.source, i.text, i.site, i.url "
-        "FROM current_labels l JOIN items i USING (item_id) "
-        "WHERE l.task = ? AND l.value IS NOT NULL AND i.item_kind = ? ORDER BY l.item_id",
-        [task.name, task.item_kind],
-    )
     known = set(task.label_names)
-    rows = [r for r in rows if r["value"] in known]
+    rows = [r for r in labelled_texts(settings.db_path, task.name, task.item_kind)
+            if r.value in known]
     # UI elements share a page: grouping by URL keeps one page's near-duplicate strings out of
     # both sides of a fold. Ads are their own page, so they are grouped by nothing.
-    groups = [r["url"] or r["site"] for r in rows] if task.item_kind == "ui_element" else None
-    sources = Counter(str(r["source"]).split(":")[0] for r in rows)
+    groups = [r.url or r.site or "" for r in rows] if task.item_kind == "ui_element" else None
+    sources = Counter(r.source.split(":")[0] for r in rows)
     return TrainingData(
-        item_ids=[r["item_id"] for r in rows],
-        texts=[r["text"] or "" for r in rows],
-        labels=[r["value"] for r in rows],
+        item_ids=[r.item_id for r in rows],
+        texts=[r.text for r in rows],
+        labels=[r.value for r in rows],
         weights=[_weight(r) for r in rows],
         groups=groups,
         sources=dict(sources),
-        human=[str(r["source"]).startswith("human:") for r in rows],
+        human=[r.human for r in rows],
     )
 
 
-def _weight(row: dict[str, Any]) -> float:
+def _weight(row: LabelledText) -> float:
     """A hand label weighs HUMAN_WEIGHT; an LLM label its calibrated confidence, stretched so
     that a coin toss (0.5) counts for next to nothing and a sure answer (1.0) fully."""
-    if str(row["source"]).startswith("human:"):
+    if row.human:
         return HUMAN_WEIGHT
-    if row["probability"] is None:
+    if row.probability is None:
         return 1.0
-    return max(0.05, 2.0 * float(row["probability"]) - 1.0)
+    return max(0.05, 2.0 * float(row.probability) - 1.0)
 
 
 def _choose(results: dict[str, CVResult], target: str) -> tuple[str, str]:

@@ -4,6 +4,7 @@ here, and comes back as records, not dicts."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,24 @@ class FlagCounts(BaseModel):
     scored: int = 0
 
 
+class LabelledText(BaseModel):
+    """A task's label in force on an item, with the item's text: what a student learns from."""
+
+    model_config = ConfigDict(frozen=True)
+    item_id: str
+    value: str
+    probability: float | None = None
+    source: str = ""
+    text: str = ""
+    site: str | None = None
+    url: str | None = None
+
+    @property
+    def human(self) -> bool:
+        """Whether a person gave the label (source `human:NAME`)."""
+        return self.source.startswith("human:")
+
+
 def _records(db_path: Path, sql: str, params: Any = None) -> list[dict[str, Any]]:
     with connect_readonly(db_path) as conn:
         cursor = conn.execute(sql, params or [])
@@ -62,6 +81,44 @@ def item_texts(db_path: Path, item_kind: str) -> list[ItemText]:
     return [ItemText(**{**r, "text": r["text"] or ""}) for r in _records(
         db_path, "SELECT item_id, item_kind, site, url, text FROM items WHERE item_kind = ? "
                  "ORDER BY item_id", [item_kind])]
+
+
+def labelled_texts(db_path: Path, task: str, item_kind: str) -> list[LabelledText]:
+    """The task's labels in force on items of its kind, abstentions and errors left out, by id."""
+    return [LabelledText(**{**r, "text": r["text"] or "", "source": r["source"] or ""})
+            for r in _records(db_path, """
+        SELECT l.item_id, l.value, l.probability, l.source, i.text, i.site, i.url
+        FROM current_labels l JOIN items i USING (item_id)
+        WHERE l.task = ? AND l.value IS NOT NULL AND i.item_kind = ? ORDER BY l.item_id""",
+                                                [task, item_kind])]
+
+
+def texts_of(db_path: Path, item_ids: list[str]) -> dict[str, str]:
+    """Item id → its text, for the given ids that are stored."""
+    return {str(r["item_id"]): r["text"] or "" for r in _records(
+        db_path, "SELECT item_id, text FROM items WHERE list_contains(?, item_id)", [item_ids])}
+
+
+def labels_of(db_path: Path, task: str, item_ids: list[str]) -> dict[str, str]:
+    """Item id → the task's label in force (not an abstention), for the given ids."""
+    return {str(r["item_id"]): str(r["value"]) for r in _records(
+        db_path, "SELECT item_id, value FROM current_labels WHERE task = ? "
+                 "AND value IS NOT NULL AND list_contains(?, item_id)", [task, item_ids])}
+
+
+def unscored_items(db_path: Path, item_kind: str, task: str, model_id: str, *,
+                   since: datetime | None = None) -> tuple[list[ItemText], int]:
+    """The items of a kind the model has not scored for the task yet (captured since `since`),
+    by id, and how many items of the kind there are in all (since `since`)."""
+    when, params = ("AND captured_at >= ?", [since]) if since is not None else ("", [])
+    rows = _records(db_path, f"""
+        SELECT item_id, item_kind, site, url, text FROM items
+        WHERE item_kind = ? {when} AND item_id NOT IN
+            (SELECT item_id FROM predictions WHERE task = ? AND model_id = ?)
+        ORDER BY item_id""", [item_kind, *params, task, model_id])
+    total = _records(db_path, f"SELECT count(*) AS n FROM items WHERE item_kind = ? {when}",
+                     [item_kind, *params])[0]["n"]
+    return [ItemText(**{**r, "text": r["text"] or ""}) for r in rows], int(total)
 
 
 def labelled_item_ids(db_path: Path, task: str) -> set[str]:

@@ -10,7 +10,11 @@ from snarewatch.store.reads import (
     flag_counts,
     item_texts,
     labelled_item_ids,
+    labelled_texts,
+    labels_of,
     stored_elements,
+    texts_of,
+    unscored_items,
 )
 
 
@@ -40,3 +44,14 @@ def test_items_labels_elements_and_counts_come_back_as_records(settings: Setting
     assert [e.element_id for e in elements] == ["e1", "e2"] and elements[0].extra == {"z": 3}
     assert captures_to_check(settings.db_path) == ["c1"]
     assert captures_to_check(settings.db_path, site="other") == []
+
+    # What a student learns from, gold checks read, and what classify has still to score.
+    (row,) = labelled_texts(settings.db_path, "wildlife", "ad")
+    assert (row.item_id, row.value, row.human, row.text.strip()) == (
+        "a1", "wildlife_product", True, "Ivory\nold")
+    assert labelled_texts(settings.db_path, "wildlife", "ui_element") == []
+    assert {k: v.strip() for k, v in texts_of(settings.db_path, ["a2", "nope"]).items()} == {
+        "a2": "Bike"}
+    assert labels_of(settings.db_path, "wildlife", ["a1", "a2"]) == {"a1": "wildlife_product"}
+    pending, total = unscored_items(settings.db_path, "ad", "wildlife", "m")
+    assert ([i.item_id for i in pending], total) == (["a2"], 2)

@@ -62,6 +62,30 @@ def export_uncertain(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+def export_flags(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
+    """The review queue of a student's work: its findings nobody has labelled by hand, least
+    sure first.
+
+    `llm_label` is the flagged label and `llm_probability` the student's score; `note` says
+    whether the teacher confirmed the flag or nobody checked it. A person's label on a finding
+    overrules the flag at once and weighs most when the student is trained again.
+    """
+    sql = r"""
+    SELECT f.item_id, f.site, f.url, trim(regexp_replace(f.text, '\s+', ' ', 'g')) AS text,
+           f.label AS llm_label, round(f.score, 4) AS llm_probability, f.model_id AS llm_model,
+           NULL AS human_label,
+           f.verification || coalesce(' by ' || f.verified_by, '') AS note
+    FROM findings f
+    WHERE f.task = $task AND f.item_kind = $kind AND f.item_id NOT IN (
+        SELECT item_id FROM current_labels WHERE task = $task AND source LIKE 'human:%')
+    ORDER BY f.score, f.item_id
+    """
+    with connect_readonly(db_path) as conn:
+        cursor = conn.execute(sql, {"task": task.name, "kind": task.item_kind})
+        names = [d[0] for d in cursor.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 def write_export(rows: list[dict[str, Any]], path: Path) -> None:
     """Write rows as CSV (default) or JSON lines (`.jsonl`)."""
     path.parent.mkdir(parents=True, exist_ok=True)

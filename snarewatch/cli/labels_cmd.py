@@ -24,6 +24,7 @@ Examples:
   snarewatch labels seed wildlife --out seed.csv       # 40 items to label by hand first
   snarewatch labels export wildlife --out review.csv   # open in a spreadsheet, fill human_label
   snarewatch labels export wildlife --uncertain --out queue.csv   # abstained items only
+  snarewatch labels export wildlife --flags --out flags.csv   # the student's findings to check
   snarewatch labels import wildlife review.csv --annotator alice
   snarewatch labels summary wildlife
 """
@@ -130,12 +131,22 @@ def _register_labels(app: typer.Typer) -> None:
                out: Path = typer.Option(..., "--out", "-o", help="CSV, or .jsonl for JSON lines."),
                all_items: bool = typer.Option(False, "--all", help="Also unlabelled items."),
                uncertain: bool = typer.Option(False, "--uncertain",
-                                              help="Only the review queue: abstained items.")) -> None:
+                                              help="Only the review queue: abstained items."),
+               flags: bool = typer.Option(False, "--flags",
+                                          help="The student's findings nobody has labelled by "
+                                               "hand, with its score (least sure first).")) -> None:
         """Write items with the LLM's label and probability (least sure first) for review."""
-        from labeler.humans import export_rows, export_uncertain, write_export
+        from labeler.humans import export_flags, export_rows, export_uncertain, write_export
 
         s = settings()
-        if uncertain:
+        if uncertain and flags:
+            from snarewatch.errors import ConfigError
+
+            raise ConfigError("choose one of --uncertain and --flags; "
+                                  "run `snarewatch labels export --help` for what each writes")
+        if flags:
+            rows = export_flags(s.db_path, _task(task_name))
+        elif uncertain:
             rows = export_uncertain(s.db_path, _task(task_name))
         else:
             rows = export_rows(s.db_path, _task(task_name), only_llm=not all_items)

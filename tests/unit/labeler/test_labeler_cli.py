@@ -90,6 +90,17 @@ def test_eval_teacher_calibrates_then_label_abstains_and_export_uncertain(cli, s
     assert cli("labels", "export", "wildlife", "--uncertain", "--out", str(queue)).exit_code == 0
     lines = queue.read_text().splitlines()
     assert len(lines) == 1 + row["abstained"] and "abstain: p=" in lines[1]
+    flags = tmp_path / "flags.csv"
+    assert cli("labels", "export", "wildlife", "--flags", "--out", str(flags)).exit_code == 0
+    assert flags.read_text().splitlines()[0].startswith("item_id,")  # no student yet: no rows
+
+
+def test_labels_export_takes_one_queue(cli, tmp_path):
+    from snarewatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="choose one of --uncertain and --flags"):
+        cli("labels", "export", "wildlife", "--uncertain", "--flags", "--out",
+            str(tmp_path / "q.csv"))
 
 
 def test_label_cascade_without_a_student_says_what_to_do(cli):

@@ -11,8 +11,12 @@ random), and the demo marketplace's wildlife task. Every question runs twice, as
 would, with the embedded teacher:
 - without seed labels: `label` (150 items), `train`, `classify`;
 - with a seed set: `labels seed` (40 items, whose human labels come from the data's gold
-  labels), then `label` (150), `train`, `classify` with the teacher verifying the flags.
-The student is scored on the items nobody labelled (neither the seed nor the teacher); the
+  labels), then `label` (150), `train`, `classify` with the teacher verifying the flags;
+- reviewed (`--conditions review`): the seed run, then a person checks the 40 least sure
+  findings (`labels export --flags`, labelled from the gold labels, `labels import`), and
+  `train`, `classify` and the verification run again.
+The student is scored on the items nobody labelled (neither the seed nor the teacher nor the
+reviewer); the
 teacher on its own labels. Printed per run: precision, recall, F1, the flag rate against the
 true rate, what the guards said (a collapsed labelling run, a refused student, a flag-rate
 warning), and teacher seconds. Answers are cached per question in benchmarks/out/questions/, so
@@ -43,6 +47,7 @@ from benchmarks._machine import OUT_DIR, SHARED_DATA, machine_line, write_result
 from classifiers.base import StudentError  # noqa: E402
 from classifiers.classify import classify_task  # noqa: E402
 from classifiers.train import train_task  # noqa: E402
+from labeler.humans import export_flags  # noqa: E402
 from labeler.llm import make_backend  # noqa: E402
 from labeler.run import label_items  # noqa: E402
 from labeler.seeds import choose_seed, estimated_positive_rate  # noqa: E402
@@ -117,15 +122,18 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
 
 
 def _store(q: Question, condition: str, fresh: bool) -> Settings:
-    """A new store for one run, with the question's items and the answers of earlier runs."""
+    """A new store for one run, with the question's items and the answers of earlier runs
+    (a reviewed run also reuses the seed run's: it asks the teacher the same questions first)."""
     folder = WORK / q.name / condition
     answers: list[Answer] = []
-    db = folder / "snarewatch.duckdb"
-    if db.exists() and not fresh:
-        rows = query_records(db, "SELECT * FROM answers")
-        answers = [Answer(**{**r, "probabilities": json.loads(r["probabilities"])
-                             if isinstance(r["probabilities"], str) else r["probabilities"]})
-                   for r in rows]
+    for earlier in ([folder, WORK / q.name / "seed"] if condition == "review" else [folder]):
+        db = earlier / "snarewatch.duckdb"
+        if db.exists() and not fresh:
+            rows = query_records(db, "SELECT * FROM answers")
+            answers += [Answer(**{**r, "probabilities": json.loads(r["probabilities"])
+                                  if isinstance(r["probabilities"], str) else r["probabilities"]})
+                        for r in rows]
+    answers = list({a.answer_id: a for a in answers}.values())
     shutil.rmtree(folder, ignore_errors=True)
     s = Settings(data_dir=folder)
     landing = Landing(s.landing_dir)
@@ -160,7 +168,7 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
     s = _store(q, condition, args.fresh)
     out: dict[str, Any] = {"question": q.name, "condition": condition}
     seeded: list[str] = []
-    if condition == "seed":
+    if condition in ("seed", "review"):
         items, _ = choose_seed(s, q.spec, args.seed_size, seed=0)
         seeded = [i["item_id"] for i in items]
         _gold_labels(s, q, seeded)
@@ -175,26 +183,55 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
         s.db_path, "SELECT item_id, value FROM current_labels WHERE task = ? AND source LIKE "
                    "'llm:%' AND value IS NOT NULL", [q.spec.name])}
     out["teacher"] = _score(q.truth, {i for i, p in llm.items() if p}, sorted(llm))
+    verify = condition != "noseed"
+    unlabelled = sorted(set(q.truth) - set(llm) - set(seeded))
     try:
-        trained = train_task(s, q.spec, force=True)
+        out.update(_train_flag_score(s, q, backend, unlabelled, verify=verify))
+        if condition == "review":
+            # A person checks the least sure findings, as `labels export --flags` lists them.
+            before = {r["item_id"] for r in query_records(
+                s.db_path, "SELECT item_id FROM findings WHERE task = ?", [q.spec.name])}
+            reviewed = [r["item_id"] for r in export_flags(s.db_path, q.spec)][:args.review]
+            _gold_labels(s, q, reviewed)
+            unlabelled = sorted(set(unlabelled) - set(reviewed))
+            # Before and after, scored on the same items: those nobody has labelled, even now.
+            out["reviewed"] = {"items": len(reviewed),
+                               "false_flags": sum(not q.truth[i] for i in reviewed),
+                               "before": _score(q.truth, before, unlabelled)}
+            first = out["verify_seconds"]
+            out.update(_train_flag_score(s, q, backend, unlabelled, verify=True))
+            out["verify_seconds"] += first
     except StudentError as exc:
         out["error"] = str(exc)
         return out
+    expected, source = estimated_positive_rate(s, q.spec)
+    out["guard"] = {"expected_rate": None if expected is None else round(expected, 4),
+                    "from": source, "flag_rate": out.pop("flag_share"),
+                    "warned": bool(expected and out["flag_share_raw"] > 3 * expected)}
+    out.pop("flag_share_raw")
+    out["teacher_seconds"] = round(labels.label_seconds + out.get("verify_seconds", 0.0), 1)
+    out["cached_answers"] = labels.cached
+    return out
+
+
+def _train_flag_score(s: Settings, q: Question, backend: Any, unlabelled: list[str], *,
+                      verify: bool) -> dict[str, Any]:
+    """`train` (forced), `classify`, optionally the teacher's verification; the student and the
+    findings scored on the given items nobody labelled."""
+    out: dict[str, Any] = {}
+    trained = train_task(s, q.spec, force=True)
     load_pending(s.db_path, s.landing_dir)
     out["student_kind"] = trained.student
     out["refused"] = trained.refused
     out["baseline"] = trained.verdict
     out["seed_check"] = trained.seed.get(trained.student)
-    verify = condition == "seed"
     classify_task(s, q.spec, propose=verify)
     load_pending(s.db_path, s.landing_dir)
-    unlabelled = sorted(set(q.truth) - set(llm) - set(seeded))
     preds = {r["item_id"]: (r["score"], r["positive"]) for r in query_records(
         s.db_path, "SELECT item_id, score, positive FROM current_predictions WHERE task = ?",
         [q.spec.name])}
-    threshold = trained.threshold
-    out["student"] = _score(q.truth, {i for i, (sc, _) in preds.items() if sc >= threshold},
-                            unlabelled)
+    out["student"] = _score(q.truth, {i for i, (sc, _) in preds.items()
+                                      if sc >= trained.threshold}, unlabelled)
     if verify:
         t = time.perf_counter()
         checked = verify_flags(s, q.spec, backend=backend)
@@ -206,14 +243,8 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
     findings = {r["item_id"] for r in query_records(
         s.db_path, "SELECT item_id FROM findings WHERE task = ?", [q.spec.name])}
     out["findings"] = _score(q.truth, findings, unlabelled)
-    expected, source = estimated_positive_rate(s, q.spec)
-    scored = len(preds) or 1
-    rate = len(findings) / scored
-    out["guard"] = {"expected_rate": None if expected is None else round(expected, 4),
-                    "from": source, "flag_rate": round(rate, 4),
-                    "warned": bool(expected and rate > 3 * expected)}
-    out["teacher_seconds"] = round(labels.label_seconds + out.get("verify_seconds", 0.0), 1)
-    out["cached_answers"] = labels.cached
+    share = len(findings) / (len(preds) or 1)
+    out["flag_share"], out["flag_share_raw"] = round(share, 4), share
     return out
 
 
@@ -246,7 +277,15 @@ def _line(r: dict[str, Any]) -> str:
     return (f"{r['question']:<18} {r['condition']:<6} teacher F1 {t['f1']:.2f} | student F1 "
             f"{r['student']['f1']:.2f} | findings P {f['precision']:.2f} R {f['recall']:.2f} "
             f"F1 {f['f1']:.2f} | flags {f['flag_rate']:.1%} vs true {f['true_rate']:.1%} | "
-            f"teacher {_seconds(r)} | {', '.join(guards) or 'no warning'}")
+            f"teacher {_seconds(r)} | {', '.join(guards) or 'no warning'}" + _reviewed(r))
+
+
+def _reviewed(r: dict[str, Any]) -> str:
+    if "reviewed" not in r:
+        return ""
+    v, b = r["reviewed"], r["reviewed"]["before"]
+    return (f" | before the review of {v['items']} findings ({v['false_flags']} false): "
+            f"P {b['precision']:.2f} R {b['recall']:.2f} F1 {b['f1']:.2f}")
 
 
 def _earlier_results() -> dict[tuple[str, str], dict[str, Any]]:
@@ -271,6 +310,8 @@ def main() -> None:
     parser.add_argument("--conditions", default="noseed,seed")
     parser.add_argument("--budget", type=int, default=150)
     parser.add_argument("--seed-size", type=int, default=40)
+    parser.add_argument("--review", type=int, default=40,
+                        help="Findings a person checks in the `review` condition.")
     parser.add_argument("--backend", default="embedded")
     parser.add_argument("--fresh", action="store_true", help="Forget cached answers too.")
     args = parser.parse_args()

@@ -11,6 +11,7 @@ what it learnt from and how far to trust it, and promotes it only when it passes
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections import Counter
@@ -83,6 +84,7 @@ class TrainResult:
     seed: dict[str, dict[str, Any]] = field(default_factory=dict)  # student → seed figures
     refused: list[str] = field(default_factory=list)  # why it was not promoted (guards)
     verdict: str = ""  # which won against the seed-only baseline, and by how much
+    kept: str = ""  # why the task's promoted model stays in place of this one
 
     @property
     def trust(self) -> dict[str, Any]:
@@ -169,7 +171,8 @@ def train_task(
 ) -> TrainResult:
     """Train, choose and save a student for `task`.
 
-    It is promoted when the task has no model yet and it passes the guards (or `force`).
+    It is promoted when it passes the guards (or `force`) and the task has no promoted model
+    yet or it learnt from more hand labels than the promoted one (`_kept_instead`).
     With a seed set, students are chosen and thresholded on the seed labels, and the seed-only
     baseline (`baseline`) competes with them.
     """
@@ -238,14 +241,17 @@ def train_task(
         "why": reason, "seed_value": seed, "created_at": utcnow().isoformat(),
     }
     info = save_model(settings, clf, card)
-    promoted = False
-    if (force or not refused) and promote_if_first and not _has_promoted(settings, task.name):
-        Landing(settings.landing_dir).write([Promotion(task=task.name, model_id=info.model_id)])
-        promoted = True
+    promoted, kept = False, ""
+    if promote_if_first and (force or not refused):
+        kept = _kept_instead(settings, task.name, sum(data.human)) if not force else ""
+        if not kept:
+            Landing(settings.landing_dir).write([Promotion(task=task.name,
+                                                           model_id=info.model_id)])
+            promoted = True
     return TrainResult(model=info, student=chosen, reason=reason, threshold=threshold,
                        cv=card["cv"], n_labels=len(data.labels), promoted=promoted,
                        seconds=time.perf_counter() - start, positives=positives,
-                       seed=seed_figures, refused=refused, verdict=verdict)
+                       seed=seed_figures, refused=refused, verdict=verdict, kept=kept)
 
 
 def _pooled_threshold(cv: CVResult, check: Any, data: TrainingData,
@@ -341,9 +347,26 @@ def _baseline_verdict(checks: dict[str, Any], chosen: str) -> str:
             f"{gap:+.3f} F1 on the seed ({best_llm.metrics['f1']:.3f} vs {base:.3f})")
 
 
-def _has_promoted(settings: Settings, task: str) -> bool:
-    return bool(query_records(settings.db_path,
-                              "SELECT 1 FROM promoted_models WHERE task = ? LIMIT 1", [task]))
+def _kept_instead(settings: Settings, task: str, hand_labels: int) -> str:
+    """Why the task's promoted model stays in place of a new one that passed the guards
+    (empty: promote the new one).
+
+    A new student takes over when the task has no promoted model yet, or when it learnt from
+    more hand labels than the promoted one: a person's labels (a seed set, reviewed flags) are
+    the strongest evidence a task has, and a researcher who has just labelled flags expects the
+    next `classify` to use them. Otherwise the promoted model stays until `models promote`.
+    """
+    rows = query_records(settings.db_path, "SELECT model_id, card FROM promoted_models "
+                                           "WHERE task = ? LIMIT 1", [task])
+    if not rows:
+        return ""
+    card = rows[0]["card"]
+    card = json.loads(card) if isinstance(card, str) else (card or {})
+    before = int((card.get("label_sources") or {}).get("human", 0))
+    if hand_labels > before:
+        return ""
+    return (f"the promoted model {rows[0]['model_id']} stays: it learnt from as many hand labels "
+            f"({before}); `snarewatch models promote ID` uses the new one instead")
 
 
 def fit_student(

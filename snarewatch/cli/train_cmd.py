@@ -29,8 +29,9 @@ With a seed set (`snarewatch labels seed`), every student is also scored on your
 of fold, against a few-shot student trained on the seed alone (the baseline to beat); the
 threshold is chosen on the seed labels. The first model of a task is promoted automatically if
 it has at least 10 positive labels and an F1 of 0.6 or more (on the seed labels when there are
-some, else cross-validated); otherwise `train` says why and exits with status 1. Later models
-wait for `snarewatch models promote`.
+some, else cross-validated); otherwise `train` says why and exits with status 1. A later model
+that passes the same guards takes over when it learnt from more hand labels than the promoted
+one (after `labels import`); otherwise it waits for `snarewatch models promote`.
 """
 
 CLASSIFY_EXAMPLES = """\
@@ -160,6 +161,8 @@ def _report_training(result: Any, spec: Any, fmt: OutputFormat) -> None:
         console.print(f"why: {result.reason}", markup=False)
         if result.verdict:
             console.print(f"baseline: {result.verdict}", markup=False)
+        if result.kept:
+            console.print(f"not promoted: {result.kept}", markup=False)
     if result.refused and not result.promoted:
         raise UntrustworthyResultError(
             f"{result.model.model_id} was saved but not promoted: "

@@ -171,3 +171,23 @@ def test_hand_labels_weigh_more_and_are_the_students_exam(store, task):
     assert on_seed["n"] == 12 and on_seed["positives"] == 6 and 0 <= on_seed["f1"] <= 1
     assert "seed labels" in result.reason and result.trust["seed_labels"] == 12
     assert result.model.card["propose_threshold"] <= result.threshold
+
+
+def test_a_later_student_takes_over_only_when_it_learnt_from_more_hand_labels(store, task):
+    from classifiers.registry import promoted_model
+    from classifiers.train import train_task
+
+    first = train_task(store, task, student="tfidf")
+    load_pending(store.db_path, store.landing_dir)
+    again = train_task(store, task, student="tfidf")  # same labels: the first one stays
+    load_pending(store.db_path, store.landing_dir)
+    assert first.promoted and not again.promoted and first.model.model_id in again.kept
+    assert promoted_model(store, task.name).model_id == first.model.model_id
+
+    # A person reviews three flags: the student that learnt from them takes over.
+    rows = query_records(store.db_path, "SELECT item_id FROM current_labels ORDER BY 1 LIMIT 3")
+    _relabel(store, task, [r["item_id"] for r in rows], "not_dark", "human:alice", "h")
+    reviewed = train_task(store, task, student="tfidf")
+    load_pending(store.db_path, store.landing_dir)
+    assert reviewed.promoted and not reviewed.kept
+    assert promoted_model(store, task.name).model_id == reviewed.model.model_id

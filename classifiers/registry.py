@@ -17,7 +17,18 @@ from classifiers.base import BaseStudent, StudentError, read_student_kind
 from snarewatch.config import Settings
 from snarewatch.errors import SnarewatchError
 from snarewatch.schema import ModelInfo, Promotion, stable_id, utcnow
-from snarewatch.store import Landing, query_records
+from snarewatch.store import Landing
+from snarewatch.store.model_reads import (
+    current_model_ids as read_current_model_ids,
+)
+from snarewatch.store.model_reads import (
+    default_model_of,
+    models_matching,
+    models_of,
+    newest_model_of,
+    promoted_model_ids,
+    promoted_model_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,57 +99,25 @@ def read_card(path_or_info: ModelInfo | Path | str) -> dict[str, Any]:
         raise ModelNotFoundError(f"no model card in {path}: {exc}") from exc
 
 
-def _info(row: dict[str, Any]) -> ModelInfo:
-    card = row.get("card")
-    if isinstance(card, str):
-        card = json.loads(card)
-    return ModelInfo(model_id=row["model_id"], task=row["task"], student=row["student"],
-                     path=row["path"], classes=list(row.get("classes") or []),
-                     threshold=row.get("threshold"), card=card or {},
-                     created_at=row["created_at"])
-
-
-_COLUMNS = "model_id, task, student, path, classes, threshold, card, created_at"
-
-
 def list_models(settings: Settings, task: str | None = None) -> list[ModelInfo]:
     """Models in the store, newest first (optionally of one task)."""
-    where, params = ("WHERE task = ?", [task]) if task else ("", [])
-    rows = query_records(settings.db_path,
-                         f"SELECT {_COLUMNS} FROM models {where} ORDER BY created_at DESC", params)
-    return [_info(r) for r in rows]
+    return models_of(settings.db_path, task)
 
 
 def get_model(settings: Settings, model_id: str) -> ModelInfo:
     """One model by id (a unique prefix is enough); ModelNotFoundError otherwise."""
-    rows = query_records(settings.db_path,
-                         f"SELECT {_COLUMNS} FROM models WHERE starts_with(model_id, ?)",
-                         [model_id])
-    exact = [r for r in rows if r["model_id"] == model_id]
+    rows = models_matching(settings.db_path, model_id)
+    exact = [r for r in rows if r.model_id == model_id]
     if exact or len(rows) == 1:
-        return _info((exact or rows)[0])
+        return (exact or rows)[0]
     if not rows:
         raise ModelNotFoundError(f"no model {model_id!r}: see `snarewatch models list`")
     raise ModelNotFoundError(f"{model_id!r} matches {len(rows)} models: give more of the id")
 
 
-_IS_DEFAULT = "coalesce(json_extract_string(card, '$.default'), 'false') = 'true'"
-
-CURRENT_MODELS_SQL = f"""
-SELECT task, model_id FROM promoted_models
-UNION ALL
-SELECT task, model_id FROM models
-WHERE {_IS_DEFAULT} AND task NOT IN (SELECT task FROM promoted_models)
-QUALIFY row_number() OVER (PARTITION BY task ORDER BY created_at DESC, model_id DESC) = 1"""
-"""(task, model_id) of the model each task uses: the promoted one, else the shipped default."""
-
-
 def default_model(settings: Settings, task: str) -> ModelInfo | None:
     """The newest shipped default model of a task (card `default: true`), or None."""
-    rows = query_records(settings.db_path,
-                         f"SELECT {_COLUMNS} FROM models WHERE task = ? AND {_IS_DEFAULT} "
-                         "ORDER BY created_at DESC, model_id DESC LIMIT 1", [task])
-    return _info(rows[0]) if rows else None
+    return default_model_of(settings.db_path, task)
 
 
 def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
@@ -148,30 +127,22 @@ def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
     that `train` saved but refused to promote (too few positives, F1 under the floor) is never
     used in its place: its flags would mislead.
     """
-    rows = query_records(settings.db_path,
-                         f"SELECT {_COLUMNS} FROM promoted_models WHERE task = ?", [task])
-    if rows:
-        return _info(rows[0])
-    return default_model(settings, task)
+    return promoted_model_of(settings.db_path, task) or default_model(settings, task)
 
 
 def newest_model(settings: Settings, task: str) -> ModelInfo | None:
     """The task's most recently trained model, promoted or not (None without any)."""
-    rows = query_records(settings.db_path,
-                         f"SELECT {_COLUMNS} FROM models WHERE task = ? "
-                         "ORDER BY created_at DESC LIMIT 1", [task])
-    return _info(rows[0]) if rows else None
+    return newest_model_of(settings.db_path, task)
 
 
 def current_model_ids(settings: Settings) -> dict[str, str]:
     """Task -> the id of the model it uses now (promoted, else the shipped default)."""
-    return {r["task"]: r["model_id"] for r in query_records(settings.db_path, CURRENT_MODELS_SQL)}
+    return read_current_model_ids(settings.db_path)
 
 
 def promoted_ids(settings: Settings) -> set[str]:
     """Ids of the models currently promoted, one per task."""
-    return {r["model_id"] for r in query_records(settings.db_path,
-                                                 "SELECT model_id FROM promoted_models")}
+    return promoted_model_ids(settings.db_path)
 
 
 def promote(settings: Settings, model_id: str) -> ModelInfo:

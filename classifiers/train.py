@@ -11,7 +11,6 @@ what it learnt from and how far to trust it, and promotes it only when it passes
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections import Counter
@@ -25,7 +24,8 @@ from classifiers.cv import CVResult, cross_validate
 from classifiers.registry import save_model, student_class
 from snarewatch.config import Settings
 from snarewatch.schema import ModelInfo, Promotion, utcnow
-from snarewatch.store import Landing, query_records
+from snarewatch.store import Landing
+from snarewatch.store.model_reads import promoted_model_of
 from snarewatch.store.reads import LabelledText, labelled_texts, last_label_run_stats, seed_weights
 from snarewatch.tasks import resolve_task
 from snarewatch.taskspec import TaskSpec
@@ -356,16 +356,13 @@ def _kept_instead(settings: Settings, task: str, hand_labels: int) -> str:
     the strongest evidence a task has, and a researcher who has just labelled flags expects the
     next `classify` to use them. Otherwise the promoted model stays until `models promote`.
     """
-    rows = query_records(settings.db_path, "SELECT model_id, card FROM promoted_models "
-                                           "WHERE task = ? LIMIT 1", [task])
-    if not rows:
+    current = promoted_model_of(settings.db_path, task)
+    if current is None:
         return ""
-    card = rows[0]["card"]
-    card = json.loads(card) if isinstance(card, str) else (card or {})
-    before = int((card.get("label_sources") or {}).get("human", 0))
+    before = int((current.card.get("label_sources") or {}).get("human", 0))
     if hand_labels > before:
         return ""
-    return (f"the promoted model {rows[0]['model_id']} stays: it learnt from as many hand labels "
+    return (f"the promoted model {current.model_id} stays: it learnt from as many hand labels "
             f"({before}); `snarewatch models promote ID` uses the new one instead")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from snarewatch.config import Settings
 from snarewatch.store import connect_readonly
 from snarewatch.store.reads import current_human_labels
 from snarewatch.taskspec import TaskSpec
@@ -75,6 +76,13 @@ def existing_labels(db_path: Path, landing_dir: Path, task: str) -> list[dict[st
                               ("task", "item_id", "value", "probability", "source", "model",
                                "prompt_hash", "error"))
     return [r for r in rows if r["error"] is None or str(r["error"]).startswith("abstain")]
+
+
+def human_item_ids(settings: Settings, task: TaskSpec) -> set[str]:
+    """Items a person has labelled for the task (stored or still in landing)."""
+    return {str(r["item_id"]) for r in existing_labels(settings.db_path, settings.landing_dir,
+                                                        task.name)
+            if str(r["source"]).startswith("human:")}
 
 
 def existing_answers(db_path: Path, landing_dir: Path, task: str) -> list[dict[str, Any]]:

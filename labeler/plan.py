@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from labeler.fudd import pair_key
-from labeler.items import load_items
+from labeler.items import human_item_ids, load_items
 from labeler.llm import LLMBackend, make_backend
 from labeler.prompts import Question, build_prompt
-from labeler.run import human_item_ids
 from labeler.seeds import seed_rows
 from labeler.strategy import Strategy
 from labeler.teach import default_pairs

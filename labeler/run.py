@@ -32,7 +32,7 @@ from labeler.decisions import (
 )
 from labeler.embed import embed_texts
 from labeler.evaluate import positive_share
-from labeler.items import existing_labels, load_items, positive_scores
+from labeler.items import existing_labels, human_item_ids, load_items, positive_scores
 from labeler.knn import ExamplePool
 from labeler.llm import LLMBackend, make_backend
 from labeler.prompts import POSITIVE_SIDE, Question
@@ -258,13 +258,6 @@ def _no_items_message(task: TaskSpec, restricted: bool) -> str:
     kind = "ads" if task.item_kind == "ad" else "elements"
     return (f"no {what} to label for task {task.name!r} {where}: crawl a site "
             f"(`snarewatch crawl demo`) or import {what} (`snarewatch import {kind} FILE`) first")
-
-
-def human_item_ids(settings: Settings, task: TaskSpec) -> set[str]:
-    """Items a person has labelled for the task (stored or still in landing)."""
-    return {str(r["item_id"]) for r in existing_labels(settings.db_path, settings.landing_dir,
-                                                        task.name)
-            if str(r["source"]).startswith("human:")}
 
 
 def _reward(task: TaskSpec, asked: Asked) -> float:

@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from snarewatch.config import Settings
 from snarewatch.errors import SnarewatchError, StoreError
-from snarewatch.store import connect_readonly
+from snarewatch.store.model_reads import current_model_ids
 
 log = logging.getLogger(__name__)
 
@@ -179,13 +179,9 @@ class PromotedModels:
         if not self.settings.db_path.exists():
             return {}
         # The promoted model of each task, else its shipped default (deceptive-ui works out of
-        # the box). Imported here: the API composes the classifiers stage.
-        from classifiers.registry import CURRENT_MODELS_SQL
-
-        # A short timeout: a busy loader must not stall page requests; the old models serve on.
-        with connect_readonly(self.settings.db_path, timeout_s=1.0) as conn:
-            rows = conn.execute(CURRENT_MODELS_SQL).fetchall()
-        return {str(task): str(model_id) for task, model_id in rows}
+        # the box). A short timeout: a busy loader must not stall page requests; the old models
+        # serve on.
+        return current_model_ids(self.settings.db_path, timeout_s=1.0)
 
     def _refresh(self) -> None:
         try:

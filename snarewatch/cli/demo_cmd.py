@@ -17,9 +17,13 @@ What it does, with the embedded defaults and nothing from the internet:
      (Qwen2.5-Coder-1.5B); for wildlife, 40 ads with known labels stand
      in for a researcher's hand-labelled seed set and set when the LLM
      abstains (unsure answers go to review, not into training)
-  4. trains a small student per task and classifies every crawled item
-  5. loads everything into data/snarewatch.duckdb and scores the flags
-     against the site's ground truth, so you see how far to trust them
+  4. trains a small student per task and classifies every crawled item;
+     the LLM re-checks each wildlife flag
+  5. checks the 40 least sure wildlife findings as a researcher would
+     (`labels export --flags`, labels from the ground truth) and trains
+     again on what that review said
+  6. loads everything into data/snarewatch.duckdb and scores the flags
+     against the site's ground truth, before and after the review
 
 Then query it:  snarewatch sql "select * from findings limit 20"
 """
@@ -57,11 +61,15 @@ def register(app: typer.Typer) -> None:
         backend: str = typer.Option(None, "--backend", help="LLM backend (default: settings.llm_backend)."),
         max_pages: int = typer.Option(None, "--max-pages", help="Stop the ad crawl after this many pages."),
         seed: int = typer.Option(0, "--seed", help="Sampling and training seed."),
+        review: int = typer.Option(40, "--review", min=0,
+                                   help="Least sure findings checked as a person would (from "
+                                        "the site's ground truth) before training again; 0: none."),
     ) -> None:
         """Run the whole pipeline end to end on the local demo marketplace and print a summary."""
         from snarewatch.cli.hooks import ConsoleHooks
         from snarewatch.pipeline.demo import run
         from snarewatch.pipeline.jobs import DemoJob
 
-        job = DemoJob(budget=budget, backend=backend, max_pages=max_pages, seed=seed)
+        job = DemoJob(budget=budget, backend=backend, max_pages=max_pages, seed=seed,
+                      review=review)
         run(settings(), job, ConsoleHooks())

@@ -41,7 +41,7 @@ def run(s: Settings, job: DemoJob, hooks: Hooks = QUIET, *, backend: Any = None
     figures: dict[str, Any] = {}
     with serve_in_thread() as base_url:
         hooks.say(f"demo marketplace running at {base_url}")
-        hooks.step("1/6 crawl")
+        hooks.step("1/7 crawl")
         t = time.perf_counter()
         with hooks.progress("crawling", transient=True) as advance:
             done = crawl.run(s, CrawlJob(site="demo", base_url=base_url,
@@ -60,7 +60,8 @@ def run(s: Settings, job: DemoJob, hooks: Hooks = QUIET, *, backend: Any = None
         figures["wildlife"] = _run_task(s, "wildlife", job, teacher, hooks, timings)
         figures["deceptive-ui"] = _run_default_student(s, hooks, timings)
         figures["pages"] = _run_audits(s, base_url, hooks, timings)
-    figures["quality"] = _summary(s, hooks, timings)
+    before = (figures.get("wildlife") or {}).get("before_review")
+    figures["quality"] = _summary(s, hooks, timings, before)
     figures["timings"] = timings
     return figures
 
@@ -69,12 +70,12 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
               timings: dict[str, float]) -> dict[str, Any]:
     """Label a diversity sample, train a student and classify every item of one task."""
     from classifiers.base import StudentError
-    from snarewatch.pipeline import classify, label, train
+    from snarewatch.pipeline import label, train
     from snarewatch.pipeline.demo_seed import seed_from_truth
     from snarewatch.tasks import load_task
 
     task = load_task(task_name)
-    hooks.step(f"2/6 label [{task_name}]: diversity sample of {job.budget} from every ad")
+    hooks.step(f"2/7 label [{task_name}]: diversity sample of {job.budget} from every ad")
     t = time.perf_counter()
     # A researcher's first step: a small hand-labelled seed set (here from the site's truth).
     seeded = seed_from_truth(s, task, job.seed, hooks)
@@ -90,7 +91,7 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
         hooks.say(f"the teacher agrees with {labels.seed_agreement:.0%} of the seed labels "
                   "(weighted)")
     result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
-    hooks.step(f"3/6 train [{task_name}]")
+    hooks.step(f"3/7 train [{task_name}]")
     t = time.perf_counter()
     try:
         result["train"] = train.run(s, TrainJob(task=task_name, seed=job.seed), hooks)
@@ -105,9 +106,47 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
         hooks.say(f"[yellow]{task_name}: the student was not promoted[/yellow] "
                   f"({escape('; '.join(result['train'].refused))}): no flags")
         return result
-    hooks.step(f"4/6 classify [{task_name}]")
+    hooks.step(f"4/7 classify [{task_name}]")
     t = time.perf_counter()
-    run = classify.run(s, ClassifyJob(task=task_name, verify=seeded > 0), _Quiet(hooks),
+    _classify(s, task_name, seeded > 0, teacher, hooks, result)
+    timings[f"classify {task_name}"] = time.perf_counter() - t
+    if seeded and job.review:
+        _review(s, task, job, teacher, hooks, timings, result)
+    return result
+
+
+def _review(s: Settings, task: Any, job: DemoJob, teacher: Any, hooks: Hooks,
+            timings: dict[str, float], result: dict[str, Any]) -> None:
+    """The researcher reads the least sure findings, and the student learns what they said."""
+    from classifiers.base import StudentError
+    from snarewatch.pipeline import train
+    from snarewatch.pipeline.demo_seed import review_from_truth
+
+    hooks.step(f"5/7 review [{task.name}]: a person checks the {job.review} least sure findings")
+    t = time.perf_counter()
+    result["before_review"] = _wildlife_quality(s)
+    truth = review_from_truth(s, task, job.review, hooks)
+    result["reviewed"] = truth
+    hooks.say(f"`labels export --flags`: {len(truth)} findings labelled from the demo's ground "
+              f"truth in place of a researcher ({len(truth) - sum(truth)} of them false)")
+    if not truth:
+        return
+    try:
+        result["train"] = train.run(s, TrainJob(task=task.name, seed=job.seed), hooks)
+    except StudentError as exc:
+        hooks.say(f"[yellow]no new student for {task.name}:[/yellow] {escape(str(exc))}")
+        return
+    hooks.say(escape(str(result["train"])))
+    _classify(s, task.name, True, teacher, hooks, result)
+    timings[f"review {task.name}"] = time.perf_counter() - t
+
+
+def _classify(s: Settings, task_name: str, verify: bool, teacher: Any, hooks: Hooks,
+              result: dict[str, Any]) -> None:
+    """Classify every item with the promoted student; the teacher re-checks the new flags."""
+    from snarewatch.pipeline import classify
+
+    run = classify.run(s, ClassifyJob(task=task_name, verify=verify), _Quiet(hooks),
                        backend=teacher)
     result["classify"] = run.summary
     hooks.say(escape(str(run.summary)))
@@ -117,8 +156,6 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
         hooks.say(f"the teacher re-checked {checked.verified} flags: {checked.confirmed} "
                   f"confirmed, {checked.rejected} rejected ({checked.seconds_per_flag:.2f} s "
                   f"a flag; {escape(str(checked.calibration))})")
-    timings[f"classify {task_name}"] = time.perf_counter() - t
-    return result
 
 
 class _Quiet(Hooks):
@@ -143,7 +180,7 @@ def _run_default_student(s: Settings, hooks: Hooks, timings: dict[str, float]) -
     from classifiers.deceptive.default_student import install_default
     from snarewatch.pipeline import classify
 
-    hooks.step("5/6 classify [deceptive-ui] with the shipped default student")
+    hooks.step("6/7 classify [deceptive-ui] with the shipped default student")
     t = time.perf_counter()
     installed = install_default(s)
     hooks.say(escape(str(installed)))
@@ -161,7 +198,7 @@ def _run_audits(s: Settings, base_url: str, hooks: Hooks,
 
     paths = sorted({urlsplit(r["url"]).path for r in query_records(
         s.db_path, "SELECT DISTINCT url FROM page_captures WHERE regexp_matches(url, '/shop/')")})
-    hooks.step(f"6/6 audit [{len(paths)} shop pages: page checks across visits, text student, "
+    hooks.step(f"7/7 audit [{len(paths)} shop pages: page checks across visits, text student, "
                "verdict]")
     t = time.perf_counter()
     done = audit.run(s, AuditJob(urls=[base_url + p for p in paths], wait_s=2.0,
@@ -173,7 +210,8 @@ def _run_audits(s: Settings, base_url: str, hooks: Hooks,
     return {"pages": stats["pages"], "deceptive": stats["deceptive"], "failed": stats["failed"]}
 
 
-def _summary(s: Settings, hooks: Hooks, timings: dict[str, float]) -> dict[str, str]:
+def _summary(s: Settings, hooks: Hooks, timings: dict[str, float],
+             before_review: str | None) -> dict[str, str]:
     from snarewatch.store import query_records
 
     counts = query_records(s.db_path, """
@@ -187,7 +225,7 @@ def _summary(s: Settings, hooks: Hooks, timings: dict[str, float]) -> dict[str, 
         table.add_row(key.replace("_", " "), f"{value:,}")
     for key, value in timings.items():
         table.add_row(f"time: {key}", f"{value:.1f} s")
-    quality = _score_against_truth(s)
+    quality = _score_against_truth(s, before_review)
     for key, value in quality.items():
         table.add_row(key, value)
     hooks.show(table)
@@ -203,18 +241,29 @@ def _summary(s: Settings, hooks: Hooks, timings: dict[str, float]) -> dict[str, 
     return quality
 
 
-def _score_against_truth(s: Settings) -> dict[str, str]:
-    """Precision and recall of the wildlife flags against the demo site's ground truth."""
+def _score_against_truth(s: Settings, before_review: str | None) -> dict[str, str]:
+    """Precision and recall of the wildlife findings (and of the shop verdicts) against the demo
+    site's ground truth, before and after the review when there was one."""
+    from demo_site.truth import ground_truth
+
+    truth = ground_truth()
+    figures = {"wildlife findings vs ground truth": _wildlife_quality(s)}
+    if before_review:
+        figures = {"wildlife findings vs ground truth, before the review": before_review,
+                   "wildlife findings vs ground truth, after the review": _wildlife_quality(s)}
+    return {**figures, **_score_pages(s, truth)}
+
+
+def _wildlife_quality(s: Settings) -> str:
+    """Precision, recall and F1 of the wildlife findings over every ad, against ground truth."""
     from demo_site.truth import ground_truth
     from snarewatch.store import query_records
 
-    truth = ground_truth()
-    wildlife_paths = {ad["url"] for ad in truth["ads"] if ad["is_wildlife"]}
+    wildlife_paths = {ad["url"] for ad in ground_truth()["ads"] if ad["is_wildlife"]}
     rows = query_records(s.db_path, """
         SELECT a.url, f.item_id IS NOT NULL AS flagged
         FROM ads a
         LEFT JOIN findings f ON f.item_id = a.ad_id AND f.task = 'wildlife'""")
-
     tp = fp = fn = 0
     for row in rows:
         path = urlsplit(row["url"] or "").path
@@ -225,9 +274,7 @@ def _score_against_truth(s: Settings) -> dict[str, str]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    pages = _score_pages(s, truth)
-    return {"wildlife flags vs ground truth":
-            f"precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f}", **pages}
+    return f"precision {precision:.2f}, recall {recall:.2f}, F1 {f1:.2f}"
 
 
 def _score_pages(s: Settings, truth: dict[str, Any]) -> dict[str, str]:

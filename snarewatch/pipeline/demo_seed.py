@@ -6,6 +6,9 @@ demo draws its seed set the same way and takes the labels from the demo site's g
 instead of a person. From then on the pipeline treats them as any hand labels: they calibrate
 the teacher, train and judge the student, and let the teacher verify the student's flags. The
 demo's scores against ground truth count these ads too; they are 40 of 1,600.
+
+Then the researcher reads the findings: the demo labels the 40 least sure of them the same way
+(`review_from_truth`), and the student is trained again on what the review said.
 """
 
 from __future__ import annotations
@@ -17,21 +20,41 @@ from snarewatch.config import Settings
 from snarewatch.pipeline.hooks import QUIET, Hooks
 
 SEED_SIZE = 40
+REVIEW_SIZE = 40
 ANNOTATOR = "demo-ground-truth"
 
 
 def seed_from_truth(s: Settings, task: Any, seed: int, hooks: Hooks = QUIET) -> int:
     """Draw the seed set, store its ground-truth labels as human labels; returns its size."""
-    from demo_site.truth import ground_truth
     from labeler.seeds import choose_seed
+
+    items, _ = choose_seed(s, task, SEED_SIZE, seed=seed)
+    truth = _label_from_truth(s, task, items, hooks)
+    if truth:
+        hooks.say(f"seed set: {len(truth)} ads drawn as `snarewatch labels seed` draws them, "
+                  f"labelled from the demo's ground truth in place of a researcher "
+                  f"({sum(truth)} wildlife)")
+    return len(truth)
+
+
+def review_from_truth(s: Settings, task: Any, size: int, hooks: Hooks = QUIET) -> list[bool]:
+    """Label the `size` least sure findings, as `labels export --flags` lists them, from the
+    ground truth in place of a researcher; returns whether each was true."""
+    from labeler.humans import export_flags
+
+    return _label_from_truth(s, task, export_flags(s.db_path, task)[:size], hooks)
+
+
+def _label_from_truth(s: Settings, task: Any, items: list[dict[str, Any]],
+                      hooks: Hooks) -> list[bool]:
+    from demo_site.truth import ground_truth
     from snarewatch.schema import Label, stable_id
     from snarewatch.store import Landing
 
     wildlife = {ad["url"]: bool(ad["is_wildlife"]) for ad in ground_truth()["ads"]}
-    items, _ = choose_seed(s, task, SEED_SIZE, seed=seed)
     known = [i for i in items if urlsplit(i.get("url") or "").path in wildlife]
     if not known:
-        return 0
+        return []
     negative = next(n for n in task.label_names if n not in task.positive)
     truth = [wildlife[urlsplit(i["url"]).path] for i in known]
     Landing(s.landing_dir).write([
@@ -41,7 +64,4 @@ def seed_from_truth(s: Settings, task: Any, seed: int, hooks: Hooks = QUIET) -> 
               source=f"human:{ANNOTATOR}", p_positive=float(pos))
         for i, pos in zip(known, truth, strict=True)])
     hooks.load(s)
-    hooks.say(f"seed set: {len(known)} ads drawn as `snarewatch labels seed` draws them, "
-              f"labelled from the demo's ground truth in place of a researcher "
-              f"({sum(truth)} wildlife)")
-    return len(known)
+    return truth

@@ -134,3 +134,4 @@ class DemoJob(Job):
     backend: str | None = None
     max_pages: int | None = Field(default=None, ge=1)
     seed: int = 0
+    review: int = Field(default=40, ge=0)  # least sure findings a person checks (0: none)

@@ -19,21 +19,35 @@ log = logging.getLogger(__name__)
 MIGRATIONS_PACKAGE = "snarewatch.store.migrations"
 
 
+HALF_WRITTEN_RETRY_S = 3.0
+"""How long an open retries a file that reads as "not a valid DuckDB database file"."""
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+def _is_half_written(exc: Exception) -> bool:
+    # Another process opening or checkpointing the file can leave its header unreadable for an
+    # instant; a file that stays unreadable is really broken and fails after a few seconds.
+    return "not a valid duckdb database file" in str(exc).lower()
+
+
 def _connect(path: Path, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
     # DuckDB lets one process open a file read-write, and even read-only opens fail while it does.
     # The loader holds the lock only for short transactions, so both sides back off and retry.
-    deadline = time.monotonic() + timeout_s
+    start = time.monotonic()
+    deadline = start + timeout_s
     delay = 0.02
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
-            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+            now = time.monotonic()
+            retry = _is_lock_error(exc) or (
+                _is_half_written(exc) and now - start < min(HALF_WRITTEN_RETRY_S, timeout_s))
+            if not retry or now >= deadline:
                 mode = "read-only" if read_only else "read-write"
                 raise StoreError(f"cannot open {path} {mode}: {exc}") from exc
             time.sleep(delay)

@@ -145,3 +145,19 @@ def test_run_records_replace_by_key(settings):
     load_pending(settings.db_path, settings.landing_dir)
     assert query_records(settings.db_path, "SELECT status, stats FROM runs") == [
         {"status": "done", "stats": '{"n": 3}'}]
+
+
+def test_a_broken_store_file_fails_with_a_clear_error_after_a_short_retry(tmp_path):
+    import time
+
+    from snarewatch.store import connect_readwrite
+    from snarewatch.store.db import HALF_WRITTEN_RETRY_S
+
+    broken = tmp_path / "snarewatch.duckdb"
+    broken.write_bytes(b"this is not a database" * 1000)
+    start = time.monotonic()
+    with pytest.raises(StoreError, match="not a valid DuckDB database file"):
+        with connect_readwrite(broken):
+            pass
+    # Retried as a file caught half-written, then given up on: not after the 120 s lock timeout.
+    assert time.monotonic() - start < HALF_WRITTEN_RETRY_S + 5

@@ -51,6 +51,9 @@ def test_train_classify_models_eval(tmp_path, labelled_texts):
     assert json.loads(out.stdout)[0]["predicted"] == 80
     found = query_records(s.db_path, "SELECT label, text FROM findings")
     assert found and {f["label"] for f in found} == {"low_stock_message"}
+    again = sw("classify", TASK, cwd=tmp_path)  # for people: what to do with the findings
+    assert again.returncode == 0, again.stderr
+    assert f"snarewatch labels export {TASK} --flags" in " ".join(again.stderr.split())
 
     out = sw("models", "list", "--format", "json", cwd=tmp_path)
     rows = json.loads(out.stdout)

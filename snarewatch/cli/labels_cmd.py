@@ -175,13 +175,10 @@ def _register_labels(app: typer.Typer) -> None:
     def summary(task_name: str = typer.Argument(..., metavar="TASK"),
                 fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f")) -> None:
         """Count current labels per value and source."""
-        from snarewatch.store import query_records
+        from snarewatch.store.reads import label_counts
 
-        rows = query_records(settings().db_path,
-                             "SELECT value, split_part(source, ':', 1) AS source, count(*) AS n "
-                             "FROM current_labels WHERE task = ? GROUP BY ALL ORDER BY n DESC",
-                             [_task(task_name).name])
-        print_rows(rows, fmt)
+        counts = label_counts(settings().db_path, _task(task_name).name)
+        print_rows([c.model_dump() for c in counts], fmt)
 
     app.add_typer(group, name="labels")
 

@@ -69,6 +69,15 @@ class LabelledText(BaseModel):
         return self.source.startswith("human:")
 
 
+class LabelCount(BaseModel):
+    """How many of a task's labels in force have one value from one kind of source."""
+
+    model_config = ConfigDict(frozen=True)
+    value: str | None  # None: an abstention
+    source: str  # "human", "llm", "rule"
+    n: int
+
+
 def _records(db_path: Path, sql: str, params: Any = None) -> list[dict[str, Any]]:
     with connect_readonly(db_path) as conn:
         cursor = conn.execute(sql, params or [])
@@ -119,6 +128,14 @@ def unscored_items(db_path: Path, item_kind: str, task: str, model_id: str, *,
     total = _records(db_path, f"SELECT count(*) AS n FROM items WHERE item_kind = ? {when}",
                      [item_kind, *params])[0]["n"]
     return [ItemText(**{**r, "text": r["text"] or ""}) for r in rows], int(total)
+
+
+def label_counts(db_path: Path, task: str) -> list[LabelCount]:
+    """The task's labels in force counted by value and kind of source, most first."""
+    return [LabelCount(**r) for r in _records(
+        db_path, "SELECT value, split_part(source, ':', 1) AS source, count(*) AS n "
+                 "FROM current_labels WHERE task = ? GROUP BY ALL ORDER BY n DESC, value",
+        [task])]
 
 
 def labelled_item_ids(db_path: Path, task: str) -> set[str]:

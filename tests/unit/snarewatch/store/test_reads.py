@@ -9,6 +9,7 @@ from snarewatch.store.reads import (
     captures_to_check,
     flag_counts,
     item_texts,
+    label_counts,
     labelled_item_ids,
     labelled_texts,
     labels_of,
@@ -53,5 +54,7 @@ def test_items_labels_elements_and_counts_come_back_as_records(settings: Setting
     assert {k: v.strip() for k, v in texts_of(settings.db_path, ["a2", "nope"]).items()} == {
         "a2": "Bike"}
     assert labels_of(settings.db_path, "wildlife", ["a1", "a2"]) == {"a1": "wildlife_product"}
+    assert [(c.value, c.source, c.n) for c in label_counts(settings.db_path, "wildlife")] == [
+        ("wildlife_product", "human", 1), (None, "llm", 1)]  # an abstention is counted too
     pending, total = unscored_items(settings.db_path, "ad", "wildlife", "m")
     assert ([i.item_id for i in pending], total) == (["a2"], 2)

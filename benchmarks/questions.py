@@ -186,11 +186,11 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
     verify = condition != "noseed"
     unlabelled = sorted(set(q.truth) - set(llm) - set(seeded))
     try:
-        out.update(_train_flag_score(s, q, backend, unlabelled, verify=verify))
+        figures, share = _train_flag_score(s, q, backend, unlabelled, verify=verify)
+        out.update(figures)
         if condition == "review":
             # A person checks the least sure findings, as `labels export --flags` lists them.
-            before = {r["item_id"] for r in query_records(
-                s.db_path, "SELECT item_id FROM findings WHERE task = ?", [q.spec.name])}
+            before = _findings(s, q)
             reviewed = [r["item_id"] for r in export_flags(s.db_path, q.spec)][:args.review]
             _gold_labels(s, q, reviewed)
             unlabelled = sorted(set(unlabelled) - set(reviewed))
@@ -199,25 +199,26 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
                                "false_flags": sum(not q.truth[i] for i in reviewed),
                                "before": _score(q.truth, before, unlabelled)}
             first = out["verify_seconds"]
-            out.update(_train_flag_score(s, q, backend, unlabelled, verify=True))
+            figures, share = _train_flag_score(s, q, backend, unlabelled, verify=True)
+            out.update(figures)
             out["verify_seconds"] += first
     except StudentError as exc:
         out["error"] = str(exc)
         return out
     expected, source = estimated_positive_rate(s, q.spec)
     out["guard"] = {"expected_rate": None if expected is None else round(expected, 4),
-                    "from": source, "flag_rate": out.pop("flag_share"),
-                    "warned": bool(expected and out["flag_share_raw"] > 3 * expected)}
-    out.pop("flag_share_raw")
+                    "from": source, "flag_rate": round(share, 4),
+                    "warned": bool(expected and share > 3 * expected)}
     out["teacher_seconds"] = round(labels.label_seconds + out.get("verify_seconds", 0.0), 1)
     out["cached_answers"] = labels.cached
     return out
 
 
 def _train_flag_score(s: Settings, q: Question, backend: Any, unlabelled: list[str], *,
-                      verify: bool) -> dict[str, Any]:
+                      verify: bool) -> tuple[dict[str, Any], float]:
     """`train` (forced), `classify`, optionally the teacher's verification; the student and the
-    findings scored on the given items nobody labelled."""
+    findings scored on the given items nobody labelled, and the share of scored items that are
+    findings."""
     out: dict[str, Any] = {}
     trained = train_task(s, q.spec, force=True)
     load_pending(s.db_path, s.landing_dir)
@@ -240,12 +241,14 @@ def _train_flag_score(s: Settings, q: Question, backend: Any, unlabelled: list[s
         out["verified"] = {"flags": checked.verified, "confirmed": checked.confirmed,
                            "seconds_per_flag": round(checked.seconds_per_flag, 2),
                            "calibration": checked.calibration}
-    findings = {r["item_id"] for r in query_records(
-        s.db_path, "SELECT item_id FROM findings WHERE task = ?", [q.spec.name])}
+    findings = _findings(s, q)
     out["findings"] = _score(q.truth, findings, unlabelled)
-    share = len(findings) / (len(preds) or 1)
-    out["flag_share"], out["flag_share_raw"] = round(share, 4), share
-    return out
+    return out, len(findings) / (len(preds) or 1)
+
+
+def _findings(s: Settings, q: Question) -> set[str]:
+    return {r["item_id"] for r in query_records(
+        s.db_path, "SELECT item_id FROM findings WHERE task = ?", [q.spec.name])}
 
 
 def _keep_teacher_time(new: dict[str, Any], old: dict[str, Any] | None) -> None:

@@ -17,18 +17,7 @@ from classifiers.base import BaseStudent, StudentError, read_student_kind
 from snarewatch.config import Settings
 from snarewatch.errors import SnarewatchError
 from snarewatch.schema import ModelInfo, Promotion, stable_id, utcnow
-from snarewatch.store import Landing
-from snarewatch.store.model_reads import (
-    current_model_ids as read_current_model_ids,
-)
-from snarewatch.store.model_reads import (
-    default_model_of,
-    models_matching,
-    models_of,
-    newest_model_of,
-    promoted_model_ids,
-    promoted_model_of,
-)
+from snarewatch.store import Landing, model_reads
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +90,12 @@ def read_card(path_or_info: ModelInfo | Path | str) -> dict[str, Any]:
 
 def list_models(settings: Settings, task: str | None = None) -> list[ModelInfo]:
     """Models in the store, newest first (optionally of one task)."""
-    return models_of(settings.db_path, task)
+    return model_reads.models_of(settings.db_path, task)
 
 
 def get_model(settings: Settings, model_id: str) -> ModelInfo:
     """One model by id (a unique prefix is enough); ModelNotFoundError otherwise."""
-    rows = models_matching(settings.db_path, model_id)
+    rows = model_reads.models_matching(settings.db_path, model_id)
     exact = [r for r in rows if r.model_id == model_id]
     if exact or len(rows) == 1:
         return (exact or rows)[0]
@@ -117,7 +106,7 @@ def get_model(settings: Settings, model_id: str) -> ModelInfo:
 
 def default_model(settings: Settings, task: str) -> ModelInfo | None:
     """The newest shipped default model of a task (card `default: true`), or None."""
-    return default_model_of(settings.db_path, task)
+    return model_reads.default_model_of(settings.db_path, task)
 
 
 def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
@@ -127,22 +116,23 @@ def promoted_model(settings: Settings, task: str) -> ModelInfo | None:
     that `train` saved but refused to promote (too few positives, F1 under the floor) is never
     used in its place: its flags would mislead.
     """
-    return promoted_model_of(settings.db_path, task) or default_model(settings, task)
+    return (model_reads.promoted_model_of(settings.db_path, task)
+            or default_model(settings, task))
 
 
 def newest_model(settings: Settings, task: str) -> ModelInfo | None:
     """The task's most recently trained model, promoted or not (None without any)."""
-    return newest_model_of(settings.db_path, task)
+    return model_reads.newest_model_of(settings.db_path, task)
 
 
 def current_model_ids(settings: Settings) -> dict[str, str]:
     """Task -> the id of the model it uses now (promoted, else the shipped default)."""
-    return read_current_model_ids(settings.db_path)
+    return model_reads.current_model_ids(settings.db_path)
 
 
 def promoted_ids(settings: Settings) -> set[str]:
     """Ids of the models currently promoted, one per task."""
-    return promoted_model_ids(settings.db_path)
+    return model_reads.promoted_model_ids(settings.db_path)
 
 
 def promote(settings: Settings, model_id: str) -> ModelInfo:

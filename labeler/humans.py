@@ -11,7 +11,7 @@ from typing import Any
 from snarewatch.csvsafe import write_csv
 from snarewatch.errors import ConfigError
 from snarewatch.schema import Label, stable_id, utcnow
-from snarewatch.store import Landing, connect_readonly
+from snarewatch.store import Landing, query_records
 from snarewatch.taskspec import TaskSpec
 
 EXPORT_COLUMNS = ("item_id", "site", "url", "text", "llm_label", "llm_probability", "llm_model",
@@ -36,11 +36,8 @@ def export_rows(db_path: Path, task: TaskSpec, *, only_llm: bool = True) -> list
                                    OR NOT $only_llm)
     ORDER BY llm.probability NULLS LAST, i.item_id
     """
-    with connect_readonly(db_path) as conn:
-        cursor = conn.execute(sql, {"task": task.name, "kind": task.item_kind,
-                                    "only_llm": only_llm})
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return query_records(db_path, sql, {"task": task.name, "kind": task.item_kind,
+                                        "only_llm": only_llm})
 
 
 def export_uncertain(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
@@ -56,10 +53,7 @@ def export_uncertain(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
     WHERE u.task = $task AND i.item_kind = $kind
     ORDER BY u.probability NULLS FIRST, u.item_id
     """
-    with connect_readonly(db_path) as conn:
-        cursor = conn.execute(sql, {"task": task.name, "kind": task.item_kind})
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return query_records(db_path, sql, {"task": task.name, "kind": task.item_kind})
 
 
 def export_flags(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
@@ -80,10 +74,7 @@ def export_flags(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
         SELECT item_id FROM current_labels WHERE task = $task AND source LIKE 'human:%')
     ORDER BY f.score, f.item_id
     """
-    with connect_readonly(db_path) as conn:
-        cursor = conn.execute(sql, {"task": task.name, "kind": task.item_kind})
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return query_records(db_path, sql, {"task": task.name, "kind": task.item_kind})
 
 
 def write_export(rows: list[dict[str, Any]], path: Path) -> None:

@@ -120,8 +120,10 @@ def migrate(path: Path) -> list[str]:
         conn.close()
 
 
-def query_records(path: Path, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    """Run one read-only query and return rows as dicts (for small results)."""
+def query_records(path: Path, sql: str,
+                  params: list[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run one read-only query and return rows as dicts (for small results); `params` are
+    positional (`?`) or named (`$name`)."""
     with connect_readonly(path) as conn:
         cursor = conn.execute(sql, params or [])
         names = [d[0] for d in cursor.description or []]

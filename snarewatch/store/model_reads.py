@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from snarewatch.schema import ModelInfo
-from snarewatch.store.db import connect_readonly
+from snarewatch.store.db import connect_readonly, query_records
 
 _COLUMNS = "model_id, task, student, path, classes, threshold, card, created_at"
 _IS_DEFAULT = "coalesce(json_extract_string(card, '$.default'), 'false') = 'true'"
@@ -27,13 +27,10 @@ QUALIFY row_number() OVER (PARTITION BY task ORDER BY created_at DESC, model_id 
 
 
 def _models(db_path: Path, where: str, params: list[Any]) -> list[ModelInfo]:
-    with connect_readonly(db_path) as conn:
-        cursor = conn.execute(f"SELECT {_COLUMNS} {where}", params)
-        names = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     return [ModelInfo(**{**r, "classes": list(r["classes"] or []),
                          "card": (json.loads(r["card"]) if isinstance(r["card"], str)
-                                  else r["card"]) or {}}) for r in rows]
+                                  else r["card"]) or {}})
+            for r in query_records(db_path, f"SELECT {_COLUMNS} {where}", params)]
 
 
 def models_of(db_path: Path, task: str | None = None) -> list[ModelInfo]:
@@ -74,5 +71,5 @@ def current_model_ids(db_path: Path, *, timeout_s: float = 60.0) -> dict[str, st
 
 def promoted_model_ids(db_path: Path) -> set[str]:
     """Ids of the models currently promoted, one per task."""
-    with connect_readonly(db_path) as conn:
-        return {str(r[0]) for r in conn.execute("SELECT model_id FROM promoted_models").fetchall()}
+    return {str(r["model_id"]) for r in query_records(db_path,
+                                                      "SELECT model_id FROM promoted_models")}

@@ -47,7 +47,6 @@ from benchmarks._machine import OUT_DIR, SHARED_DATA, machine_line, write_result
 from classifiers.base import StudentError  # noqa: E402
 from classifiers.classify import classify_task  # noqa: E402
 from classifiers.train import train_task  # noqa: E402
-from labeler.humans import export_flags  # noqa: E402
 from labeler.llm import make_backend  # noqa: E402
 from labeler.run import label_items  # noqa: E402
 from labeler.seeds import choose_seed, estimated_positive_rate  # noqa: E402
@@ -57,6 +56,7 @@ from snarewatch.errors import SnarewatchError  # noqa: E402
 from snarewatch.metrics import binary_metrics  # noqa: E402
 from snarewatch.schema import Ad, Answer, Element, Label  # noqa: E402
 from snarewatch.store import Landing, load_pending, query_records  # noqa: E402
+from snarewatch.store.review_reads import findings_for_review  # noqa: E402
 from snarewatch.taskspec import TaskSpec  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -191,7 +191,8 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
         if condition == "review":
             # A person checks the least sure findings, as `labels export --flags` lists them.
             before = _findings(s, q)
-            reviewed = [r["item_id"] for r in export_flags(s.db_path, q.spec)][:args.review]
+            reviewed = [r.item_id for r in findings_for_review(
+                s.db_path, q.spec.name, q.spec.item_kind)][:args.review]
             _gold_labels(s, q, reviewed)
             unlabelled = sorted(set(unlabelled) - set(reviewed))
             # Before and after, scored on the same items: those nobody has labelled, even now.

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from labeler.items import positive_scores
 from snarewatch.config import Settings
 from snarewatch.errors import ConfigError
+from snarewatch.store.reads import positive_scores
 from snarewatch.taskspec import TaskSpec
 
 
@@ -50,7 +50,7 @@ def select_unsure(item_ids: Sequence[str], scores: Mapping[str, float], *, low: 
 def cascade_items(settings: Settings, task: TaskSpec, item_ids: Sequence[str], *,
                   low: float = 0.2, high: float = 0.8) -> CascadeSelection:
     """`select_unsure` over the task's current predictions; ConfigError if there are none."""
-    scores = positive_scores(settings.db_path, task)
+    scores = positive_scores(settings.db_path, task.name)
     if not scores:
         raise ConfigError(f"no student predictions for task {task.name!r}: train and predict "
                           "first (`snarewatch train`, `snarewatch predict`), or drop --cascade")

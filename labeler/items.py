@@ -1,4 +1,5 @@
-"""Reading what the labeler needs from the store: items with their fields, labels, predictions."""
+"""What the labeler reads beyond the shared typed reads: its own runs' labels and answers (with
+those still in landing, for resuming) and the hand-labelled items with their fields."""
 
 from __future__ import annotations
 
@@ -11,38 +12,11 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from snarewatch.config import Settings
-from snarewatch.store import connect_readonly
-from snarewatch.store.reads import current_human_labels
+from snarewatch.store import query_records
+from snarewatch.store.reads import current_human_labels, item_fields
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
-
-# Item kind → (table with the template fields, its key, columns that clash with the `items` view).
-_SOURCES = {
-    "ad": ("ads", "ad_id", ("site", "url", "captured_at")),
-    "ui_element": ("ui_elements", "element_id", ("site", "url", "text", "captured_at")),
-}
-
-
-def load_items(
-    db_path: Path, item_kind: str, item_ids: Sequence[str] | None = None
-) -> list[dict[str, Any]]:
-    """Items of one kind from the `items` view, joined to their table's fields, by item_id."""
-    if item_kind in _SOURCES:
-        table, key, clash = _SOURCES[item_kind]
-        sql = (f"SELECT i.*, t.* EXCLUDE ({', '.join(clash)}) FROM items i "
-               f"JOIN {table} t ON t.{key} = i.item_id WHERE i.item_kind = ?")
-    else:
-        sql = "SELECT * FROM items WHERE item_kind = ?"
-    params: list[Any] = [item_kind]
-    if item_ids is not None:
-        sql += " AND i.item_id IN (SELECT unnest(?))" if item_kind in _SOURCES else \
-            " AND item_id IN (SELECT unnest(?))"
-        params.append(list(item_ids))
-    with connect_readonly(db_path) as conn:
-        cursor = conn.execute(sql + " ORDER BY 1", params)
-        names = [d[0] for d in cursor.description or []]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _stored_and_landed(db_path: Path, landing_dir: Path, table: str, task: str,
@@ -52,11 +26,8 @@ def _stored_and_landed(db_path: Path, landing_dir: Path, table: str, task: str,
     Records written by an interrupted run may not be loaded yet; they still count for resuming.
     """
     cols = ", ".join(columns)
-    with connect_readonly(db_path) as conn:
-        cursor = conn.execute(f"SELECT {cols} FROM {table} WHERE task = ? ORDER BY created_at",
-                              [task])
-        names = [d[0] for d in cursor.description or []]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    rows = query_records(db_path, f"SELECT {cols} FROM {table} WHERE task = ? ORDER BY created_at",
+                         [task])
     folder = Path(landing_dir) / table
     if folder.is_dir():
         for path in sorted(folder.glob("*.parquet")):
@@ -96,27 +67,13 @@ def existing_answers(db_path: Path, landing_dir: Path, task: str) -> list[dict[s
     return rows
 
 
-def positive_scores(db_path: Path, task: TaskSpec) -> dict[str, float]:
-    """P(positive) per item from the current predictions of the task's student.
-
-    A prediction's `score` is already the probability of the task's positive labels (see
-    `snarewatch.schema.Prediction`), whatever its argmax `label` is.
-    """
-    with connect_readonly(db_path) as conn:
-        rows = conn.execute(
-            "SELECT item_id, score FROM current_predictions WHERE task = ?", [task.name]
-        ).fetchall()
-    return {item: float(score) for item, score in rows}
-
-
-
 def human_labelled(db_path: Path, task: TaskSpec) -> list[dict[str, Any]]:
     """Items of the task's kind with a current human label (the seed / kNN pool), with fields."""
     names = set(task.label_names)
     labels = {i: v for i, v in current_human_labels(db_path, task.name).items() if v in names}
     if not labels:
         return []
-    items = load_items(db_path, task.item_kind, sorted(labels))
+    items = item_fields(db_path, task.item_kind, sorted(labels))
     for item in items:
         item["label"] = labels[item["item_id"]]
     return items

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from labeler.fudd import pair_key
-from labeler.items import human_item_ids, load_items
+from labeler.items import human_item_ids
 from labeler.llm import LLMBackend, make_backend
 from labeler.prompts import Question, build_prompt
 from labeler.seeds import seed_rows
@@ -16,6 +16,7 @@ from labeler.strategy import Strategy
 from labeler.teach import default_pairs
 from snarewatch.config import Settings
 from snarewatch.errors import LLMError
+from snarewatch.store.reads import item_fields
 from snarewatch.taskspec import TaskSpec
 
 
@@ -58,7 +59,7 @@ def plan_labels(
     llm = backend if backend is not None and not isinstance(backend, str) else \
         make_backend(settings, backend)
     budget = task.default_budget if budget is None else budget
-    items = load_items(settings.db_path, task.item_kind, item_ids)
+    items = item_fields(settings.db_path, task.item_kind, item_ids)
     seeds = seed_rows(settings, task)
     human = human_item_ids(settings, task) | {r.item_id for r in seeds}
     to_label = max(0, min(budget, len(items) - len(human & {i["item_id"] for i in items})))

@@ -32,7 +32,7 @@ from labeler.decisions import (
 )
 from labeler.embed import embed_texts
 from labeler.evaluate import positive_share
-from labeler.items import existing_labels, human_item_ids, load_items, positive_scores
+from labeler.items import existing_labels, human_item_ids
 from labeler.knn import ExamplePool
 from labeler.llm import LLMBackend, make_backend
 from labeler.prompts import POSITIVE_SIDE, Question
@@ -44,6 +44,7 @@ from snarewatch.config import Settings
 from snarewatch.errors import ConfigError, NothingToDoError
 from snarewatch.schema import Label, Run, Sample, stable_id, utcnow
 from snarewatch.store import Landing
+from snarewatch.store.reads import item_fields, positive_scores
 from snarewatch.taskspec import TaskSpec
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ def label_items(
             "published price: set SNAREWATCH_LLM_USD_PER_1K_INPUT and "
             "SNAREWATCH_LLM_USD_PER_1K_OUTPUT (USD per 1,000 tokens) so the cap can be kept")
     budget = task.default_budget if budget is None else budget
-    items = load_items(settings.db_path, task.item_kind, item_ids)
+    items = item_fields(settings.db_path, task.item_kind, item_ids)
     if not items:
         raise NothingToDoError(_no_items_message(task, item_ids is not None))
     started_at = utcnow()
@@ -273,7 +274,7 @@ def _sample_items(settings: Settings, task: TaskSpec, emb: np.ndarray,
                   params: dict[str, Any]):  # type: ignore[no-untyped-def]
     scores = None
     if method == "uncertainty":
-        by_item = positive_scores(settings.db_path, task)
+        by_item = positive_scores(settings.db_path, task.name)
         if not by_item:
             raise ConfigError(f"no predictions for task {task.name!r} yet: train a model first, "
                               "or use --method diversity")

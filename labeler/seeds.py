@@ -18,12 +18,17 @@ from typing import Any
 import numpy as np
 
 from labeler.embed import embed_texts
-from labeler.items import load_items
 from labeler.sampling import select
 from snarewatch.config import Settings
 from snarewatch.schema import Sample, stable_id, utcnow
-from snarewatch.store import Landing, connect_readonly
-from snarewatch.store.reads import SEED_METHOD, current_human_labels, seed_weights
+from snarewatch.store import Landing
+from snarewatch.store.reads import (
+    SEED_METHOD,
+    current_human_labels,
+    item_fields,
+    last_label_run_stats,
+    seed_weights,
+)
 from snarewatch.taskspec import TaskSpec
 
 DEFAULT_SIZE = 40
@@ -99,7 +104,7 @@ def choose_seed(settings: Settings, task: TaskSpec, size: int = DEFAULT_SIZE, *,
                 seed: int = 0) -> tuple[list[dict[str, Any]], SeedDraw]:
     """Draw a seed set from the task's items (skipping any a person already labelled) and record
     it as a sample (method "seed", each row's weight in its params)."""
-    items = load_items(settings.db_path, task.item_kind)
+    items = item_fields(settings.db_path, task.item_kind)
     labelled = set(human_labels(settings, task))
     texts = [task.render(i) for i in items]
     emb = embed_texts(texts, cache_dir=settings.cache_dir, keys=[i["item_id"] for i in items])
@@ -133,7 +138,7 @@ def seed_rows(settings: Settings, task: TaskSpec) -> list[SeedRow]:
         return []
     weights = seed_weights(settings.db_path, task.name)
     fallback = float(np.mean(list(weights.values()))) if weights else 1.0
-    items = load_items(settings.db_path, task.item_kind, sorted(labels))
+    items = item_fields(settings.db_path, task.item_kind, sorted(labels))
     return [SeedRow(item=i, label=labels[i["item_id"]],
                     positive=labels[i["item_id"]] in task.positive,
                     weight=weights.get(i["item_id"], fallback)) for i in items]
@@ -148,15 +153,10 @@ def estimated_positive_rate(settings: Settings, task: TaskSpec) -> tuple[float |
     if rows and len({r.positive for r in rows}) == 2 and total > 0:
         rate = sum(r.weight for r in rows if r.positive) / total
         return rate, f"your {len(rows)} seed labels"
-    with connect_readonly(settings.db_path) as conn:
-        row = conn.execute(
-            "SELECT TRY_CAST(json_extract(stats, '$.positive_rate') AS DOUBLE), "
-            "json_extract_string(stats, '$.collapsed') FROM runs "
-            "WHERE kind = 'label' AND json_extract_string(params, '$.task') = ? "
-            "AND json_extract(stats, '$.positive_rate') IS NOT NULL "
-            "ORDER BY started_at DESC LIMIT 1", [task.name]).fetchone()
-    if row and row[0] is not None:
+    stats = last_label_run_stats(settings.db_path, task.name, having="positive_rate")
+    if isinstance(stats.get("positive_rate"), int | float):
         # A run that warned gives a rate to compare with, but not one to trust: say so.
-        warned = " (a run that warned its labels may be guesses)" if row[1] else ""
-        return float(row[0]), f"the teacher's labels of the last labelling run{warned}"
+        warned = " (a run that warned its labels may be guesses)" if stats.get("collapsed") else ""
+        return float(stats["positive_rate"]), \
+            f"the teacher's labels of the last labelling run{warned}"
     return None, "nothing yet"

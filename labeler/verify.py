@@ -25,7 +25,6 @@ import numpy as np
 from labeler.decisions import Calibrator, fit_batch, fit_semi
 from labeler.embed import embed_texts
 from labeler.evaluate import positive_share
-from labeler.items import load_items
 from labeler.llm import LLMBackend, make_backend
 from labeler.seeds import SeedRow, seed_rows
 from labeler.session import AskSession
@@ -35,7 +34,7 @@ from snarewatch.config import Settings
 from snarewatch.metrics import binary_metrics
 from snarewatch.schema import Verification, stable_id, utcnow
 from snarewatch.store import Landing
-from snarewatch.store.reads import flag_models, last_label_run_stats
+from snarewatch.store.reads import flag_models, item_fields, last_label_run_stats
 from snarewatch.taskspec import TaskSpec
 
 FULL_TEXT_CHARS = 2000
@@ -149,7 +148,7 @@ def verify_flags(
         return summary
     seeds = seed_rows(settings, task)
     verifier = _Verifier(settings, task, llm, seeds, run_id, max_cost)
-    by_id = {i["item_id"]: i for i in load_items(settings.db_path, task.item_kind,
+    by_id = {i["item_id"]: i for i in item_fields(settings.db_path, task.item_kind,
                                                  [i for i, _ in todo])}
     items = [by_id[i] for i, _ in todo if i in by_id]
     raw: list[float | None] = []

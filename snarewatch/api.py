@@ -28,7 +28,7 @@ from snarewatch.api_feedback import (
     item_known,
     item_record,
 )
-from snarewatch.api_predict import ModelSource, PromotedModels, TaskModel, describe, jsonable_row
+from snarewatch.api_predict import ModelSource, PromotedModels, TaskModel, describe
 from snarewatch.api_schema import (
     ClassifyRequest,
     ClassifyResponse,
@@ -39,14 +39,15 @@ from snarewatch.api_schema import (
     Health,
     PageElement,
     PageVerdictOut,
-    StoredFinding,
     TaskInfo,
     TaskState,
 )
 from snarewatch.config import Settings
 from snarewatch.errors import StoreError
-from snarewatch.schema import stable_id
-from snarewatch.store import Landing, connect_readonly
+from snarewatch.schema import PageVerdict, stable_id
+from snarewatch.store import Landing
+from snarewatch.store.page_reads import findings_at, page_findings_at
+from snarewatch.verdicts import newest_verdict
 
 log = logging.getLogger(__name__)
 
@@ -139,36 +140,14 @@ def create_app(
         variants = _url_variants(url)
         if not settings.db_path.exists():
             return FindingsResponse(url=url, findings=[], page_findings=[])
-        marks = ", ".join("?" for _ in variants)
-        with connect_readonly(settings.db_path, timeout_s=2.0) as conn:
-            rows = _rows(
-                conn.execute(
-                    "SELECT task, item_id, item_kind, site, url, text, label, score, threshold, "
-                    "model_id "
-                    f"FROM findings WHERE url IN ({marks}) ORDER BY score DESC LIMIT 500",
-                    variants,
-                )
-            )
-            pages = _rows(
-                conn.execute(
-                    f"SELECT * FROM page_findings WHERE url IN ({marks}) "
-                    "ORDER BY score DESC LIMIT 500",
-                    variants,
-                )
-            )
-            verdicts = _rows(
-                conn.execute(
-                    "SELECT deceptive, probability, types, verified_types "
-                    f"FROM current_page_verdicts WHERE url IN ({marks}) "
-                    "ORDER BY created_at DESC LIMIT 1",
-                    variants,
-                )
-            )
+        findings = findings_at(settings.db_path, variants, timeout_s=2.0)
+        pages = page_findings_at(settings.db_path, variants, timeout_s=2.0)
+        verdict = newest_verdict(settings.db_path, variants, timeout_s=2.0)
         return FindingsResponse(
             url=url,
-            findings=[StoredFinding(**r) for r in rows],
-            page_findings=[jsonable_row(r) for r in pages],
-            verdict=_verdict(verdicts[0]) if verdicts else None,
+            findings=findings,
+            page_findings=[p.model_dump(mode="json") for p in pages],
+            verdict=_verdict(verdict) if verdict else None,
         )
 
     @app.post("/v1/classify", response_model=ClassifyResponse, tags=["classify"])
@@ -253,18 +232,12 @@ def validation_message(errors: Iterable[Any]) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def _verdict(row: dict[str, Any]) -> PageVerdictOut:
+def _verdict(verdict: PageVerdict) -> PageVerdictOut:
     from classifiers.deceptive.taxonomy import NAMES
 
-    types = [str(t) for t in row["types"] or []]
-    return PageVerdictOut(deceptive=bool(row["deceptive"]), probability=float(row["probability"]),
-                          types=types, type_names=[NAMES.get(t, t) for t in types],
-                          verified_types=[str(t) for t in row["verified_types"] or []])
-
-
-def _rows(cursor: Any) -> list[dict[str, Any]]:
-    names = [d[0] for d in cursor.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return PageVerdictOut(deceptive=verdict.deceptive, probability=verdict.probability,
+                          types=verdict.types, type_names=[NAMES.get(t, t) for t in verdict.types],
+                          verified_types=verdict.verified_types)
 
 
 def _flags(model: TaskModel, targets: list[PageElement], url: str) -> list[Flag]:

@@ -16,7 +16,7 @@ from snarewatch.api_schema import FeedbackRequest
 from snarewatch.config import Settings
 from snarewatch.errors import StoreError
 from snarewatch.schema import Ad, Element, Label, stable_id, utcnow
-from snarewatch.store import connect_readonly
+from snarewatch.store.reads import item_exists
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +124,7 @@ def item_known(settings: Settings, item_id: str) -> bool:
     if not settings.db_path.exists():
         return False
     try:
-        with connect_readonly(settings.db_path, timeout_s=2.0) as conn:
-            return (
-                conn.execute("SELECT 1 FROM items WHERE item_id = ? LIMIT 1", [item_id]).fetchone()
-                is not None
-            )
+        return item_exists(settings.db_path, item_id, timeout_s=2.0)
     except StoreError:
         return True  # unsure: never risk replacing a crawled ad with the extension's copy
 

@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from snarewatch.config import Settings
 from snarewatch.errors import SnarewatchError, StoreError
@@ -229,21 +229,3 @@ def describe(model: TaskModel, label: str) -> str:
     if len(definition) > 160:
         definition = definition[:157].rstrip() + "..."
     return definition or f"Marked as {label.replace('_', ' ')} by the {model.task} model."
-
-
-def jsonable_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A DB row with timestamps as ISO text and JSON text parsed."""
-    import json
-    from datetime import datetime
-
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif key in {"evidence"} and isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                pass
-        out[key] = value
-    return out

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from snarewatch.schema import ElementLook
+from snarewatch.store.page_reads import StoredFinding
 from snarewatch.taskspec import TaskSpec
 
 MAX_ELEMENTS = 1000
@@ -101,21 +102,6 @@ class ClassifyResponse(BaseModel):
     flags: list[Flag]
     tasks: dict[str, TaskState]
     elements: int
-
-
-class StoredFinding(BaseModel):
-    """A row of the `findings` view for the URL."""
-
-    task: str
-    item_id: str
-    item_kind: str
-    site: str | None
-    url: str | None
-    text: str | None
-    label: str
-    score: float
-    threshold: float
-    model_id: str
 
 
 class PageVerdictOut(BaseModel):

@@ -11,6 +11,7 @@ Example:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -39,11 +40,17 @@ def _variants(url: str) -> list[str]:
 
 def page_verdict(db_path: Path, url: str) -> PageVerdict | None:
     """The newest verdict for a page URL (fragment and trailing slash ignored), or None."""
+    return newest_verdict(db_path, _variants(url))
+
+
+def newest_verdict(db_path: Path, urls: Sequence[str], *,
+                   timeout_s: float = 60.0) -> PageVerdict | None:
+    """The newest verdict stored under any of these URLs (one page's spellings), or None."""
     rows = query_records(
         db_path,
         f"SELECT {_COLUMNS} FROM current_page_verdicts WHERE list_contains(?, url) "
         "ORDER BY created_at DESC LIMIT 1",
-        [_variants(url)],
+        [list(urls)], timeout_s=timeout_s,
     )
     return _record(rows[0]) if rows else None
 

@@ -171,11 +171,11 @@ def register_tasks(app: Celery) -> None:
         """Embed a task's items into the labeler's cache (so label and train start warm)."""
         def work(_: Callable[[], None]) -> Any:
             from labeler.embed import embed_texts
-            from labeler.items import load_items
+            from snarewatch.store.reads import item_fields
             from snarewatch.tasks import load_task
 
             spec = load_task(task)
-            items = load_items(self.settings.db_path, spec.item_kind)
+            items = item_fields(self.settings.db_path, spec.item_kind)
             # The same texts and keys as the labeler's sampler, so its cache lookups hit.
             embed_texts([spec.render(item) for item in items], cache_dir=self.settings.cache_dir,
                         keys=[item["item_id"] for item in items])

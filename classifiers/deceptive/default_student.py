@@ -32,7 +32,8 @@ from classifiers.deceptive.training_data import (
 from classifiers.twostage import TwoStageStudent
 from snarewatch.config import Settings
 from snarewatch.schema import ModelInfo, utcnow
-from snarewatch.store import load_pending, query_records
+from snarewatch.store import load_pending
+from snarewatch.store.model_reads import models_matching
 
 log = logging.getLogger(__name__)
 
@@ -146,16 +147,14 @@ def installed_default(settings: Settings, task: str = TASK) -> ModelInfo | None:
 
 def install_default(settings: Settings, *, force: bool = False) -> InstallResult:
     """Train and register the default student unless this exact one is installed already."""
-    from classifiers.registry import get_model, save_model
+    from classifiers.registry import save_model
 
     start = time.perf_counter()
     model_id = default_model_id()
     if not force:
-        done = query_records(settings.db_path, "SELECT model_id, path FROM models "
-                             "WHERE model_id = ?", [model_id])
+        done = [m for m in models_matching(settings.db_path, model_id) if m.model_id == model_id]
         if done and (settings.registry_dir / model_id).is_dir():
-            return InstallResult(get_model(settings, model_id), False,
-                                 time.perf_counter() - start)
+            return InstallResult(done[0], False, time.perf_counter() - start)
     clf, card = train_default()
     card = {**card, "model_id": model_id, "created_at": utcnow().isoformat()}
     info = save_model(settings, clf, card)

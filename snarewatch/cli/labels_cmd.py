@@ -104,6 +104,7 @@ def _register_labels(app: typer.Typer) -> None:
         from labeler.humans import write_export
         from labeler.seeds import choose_seed
         from snarewatch.store import load_pending
+        from snarewatch.store.review_reads import ReviewRow
 
         s = settings()
         task = _task(task_name)
@@ -115,8 +116,8 @@ def _register_labels(app: typer.Typer) -> None:
 
             raise NothingToDoError(f"no unlabelled {task.item_kind} items for {task.name!r}: "
                                    "crawl or import some first")
-        rows = [{"item_id": i["item_id"], "site": i.get("site"), "url": i.get("url"),
-                 "text": task.render(i), "human_label": "", "note": ""} for i in items]
+        rows = [ReviewRow(item_id=i["item_id"], site=i.get("site"), url=i.get("url"),
+                          text=task.render(i), human_label="", note="") for i in items]
         write_export(rows, out)
         similar = draw.strata.count("similar")
         console.print(f"wrote {len(rows)} items to {out} ({similar} drawn among the items most "
@@ -136,7 +137,12 @@ def _register_labels(app: typer.Typer) -> None:
                                           help="The student's findings nobody has labelled by "
                                                "hand, with its score (least sure first).")) -> None:
         """Write items with the LLM's label and probability (least sure first) for review."""
-        from labeler.humans import export_flags, export_rows, export_uncertain, write_export
+        from labeler.humans import write_export
+        from snarewatch.store.review_reads import (
+            findings_for_review,
+            labelled_for_review,
+            uncertain_for_review,
+        )
 
         s = settings()
         if uncertain and flags:
@@ -144,12 +150,14 @@ def _register_labels(app: typer.Typer) -> None:
 
             raise ConfigError("choose one of --uncertain and --flags; "
                                   "run `snarewatch labels export --help` for what each writes")
+        task = _task(task_name)
         if flags:
-            rows = export_flags(s.db_path, _task(task_name))
+            rows = findings_for_review(s.db_path, task.name, task.item_kind)
         elif uncertain:
-            rows = export_uncertain(s.db_path, _task(task_name))
+            rows = uncertain_for_review(s.db_path, task.name, task.item_kind)
         else:
-            rows = export_rows(s.db_path, _task(task_name), only_llm=not all_items)
+            rows = labelled_for_review(s.db_path, task.name, task.item_kind,
+                                       only_llm=not all_items)
         write_export(rows, out)
         console.print(f"wrote {len(rows)} rows to {out}; fill `human_label`, then "
                       f"`snarewatch labels import {task_name} {out} --annotator NAME`")

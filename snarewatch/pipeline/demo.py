@@ -25,6 +25,9 @@ from snarewatch.pipeline.jobs import (
     LabelJob,
     TrainJob,
 )
+from snarewatch.store.page_reads import ad_flags, captured_urls, urls_with_positive_predictions
+from snarewatch.store.reads import store_totals
+from snarewatch.verdicts import page_verdicts
 
 
 def run(s: Settings, job: DemoJob, hooks: Hooks = QUIET, *, backend: Any = None
@@ -194,10 +197,8 @@ def _run_audits(s: Settings, base_url: str, hooks: Hooks,
                 timings: dict[str, float]) -> dict[str, Any]:
     """Audit every crawled shop page (reloads, cart, checkout) and give each a verdict."""
     from snarewatch.pipeline import audit
-    from snarewatch.store import query_records
 
-    paths = sorted({urlsplit(r["url"]).path for r in query_records(
-        s.db_path, "SELECT DISTINCT url FROM page_captures WHERE regexp_matches(url, '/shop/')")})
+    paths = sorted({urlsplit(u).path for u in captured_urls(s.db_path, matching="/shop/")})
     hooks.step(f"7/7 audit [{len(paths)} shop pages: page checks across visits, text student, "
                "verdict]")
     t = time.perf_counter()
@@ -212,14 +213,7 @@ def _run_audits(s: Settings, base_url: str, hooks: Hooks,
 
 def _summary(s: Settings, hooks: Hooks, timings: dict[str, float],
              before_review: str | None) -> dict[str, str]:
-    from snarewatch.store import query_records
-
-    counts = query_records(s.db_path, """
-        SELECT (SELECT count(*) FROM ads) AS ads, (SELECT count(*) FROM ui_elements) AS elements,
-               (SELECT count(*) FROM page_captures) AS pages,
-               (SELECT count(*) FROM labels) AS labels,
-               (SELECT count(*) FROM findings WHERE task = 'wildlife') AS wildlife_flags,
-               (SELECT count(*) FROM findings WHERE task = 'deceptive-ui') AS deceptive_flags""")[0]
+    counts = store_totals(s.db_path, ["wildlife", "deceptive-ui"])
     table = Table(title="snarewatch demo", show_header=False)
     for key, value in counts.items():
         table.add_row(key.replace("_", " "), f"{value:,}")
@@ -257,20 +251,14 @@ def _score_against_truth(s: Settings, before_review: str | None) -> dict[str, st
 def _wildlife_quality(s: Settings) -> str:
     """Precision, recall and F1 of the wildlife findings over every ad, against ground truth."""
     from demo_site.truth import ground_truth
-    from snarewatch.store import query_records
 
     wildlife_paths = {ad["url"] for ad in ground_truth()["ads"] if ad["is_wildlife"]}
-    rows = query_records(s.db_path, """
-        SELECT a.url, f.item_id IS NOT NULL AS flagged
-        FROM ads a
-        LEFT JOIN findings f ON f.item_id = a.ad_id AND f.task = 'wildlife'""")
     tp = fp = fn = 0
-    for row in rows:
-        path = urlsplit(row["url"] or "").path
-        actual = path in wildlife_paths
-        tp += actual and row["flagged"]
-        fp += (not actual) and row["flagged"]
-        fn += actual and not row["flagged"]
+    for url, flagged in ad_flags(s.db_path, "wildlife"):
+        actual = urlsplit(url or "").path in wildlife_paths
+        tp += actual and flagged
+        fp += (not actual) and flagged
+        fn += actual and not flagged
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -283,16 +271,12 @@ def _score_pages(s: Settings, truth: dict[str, Any]) -> dict[str, str]:
     Pages whose only planted patterns are honest look-alikes (a real timer, a neutral decline)
     count as clean.
     """
-    from snarewatch.store import query_records
-
     deceptive = {p["path"] for p in truth["pages"]
                  if any(pat["deceptive"] for pat in p["patterns"])}
     clean = set(truth["clean_pages"])
-    called = {urlsplit(r["url"]).path for r in query_records(
-        s.db_path, "SELECT url FROM current_page_verdicts WHERE deceptive")}
-    predicted = {urlsplit(r["url"]).path for r in query_records(s.db_path, """
-        SELECT DISTINCT e.url FROM current_predictions p JOIN ui_elements e
-        ON e.element_id = p.item_id WHERE p.task = 'deceptive-ui' AND p.positive""")}
+    called = {urlsplit(v.url).path for v in page_verdicts(s.db_path, deceptive=True)}
+    predicted = {urlsplit(u).path
+                 for u in urls_with_positive_predictions(s.db_path, "deceptive-ui")}
     return {
         "page verdicts: deceptive shop pages found":
             f"{len(deceptive & called)} of {len(deceptive)}",

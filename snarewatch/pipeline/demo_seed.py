@@ -40,9 +40,10 @@ def seed_from_truth(s: Settings, task: Any, seed: int, hooks: Hooks = QUIET) -> 
 def review_from_truth(s: Settings, task: Any, size: int, hooks: Hooks = QUIET) -> list[bool]:
     """Label the `size` least sure findings, as `labels export --flags` lists them, from the
     ground truth in place of a researcher; returns whether each was true."""
-    from labeler.humans import export_flags
+    from snarewatch.store.review_reads import findings_for_review
 
-    return _label_from_truth(s, task, export_flags(s.db_path, task)[:size], hooks)
+    queue = findings_for_review(s.db_path, task.name, task.item_kind)[:size]
+    return _label_from_truth(s, task, [r.model_dump() for r in queue], hooks)
 
 
 def _label_from_truth(s: Settings, task: Any, items: list[dict[str, Any]],

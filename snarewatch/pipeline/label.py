@@ -8,6 +8,7 @@ from typing import Any
 from snarewatch.config import Settings
 from snarewatch.pipeline.hooks import QUIET, Hooks
 from snarewatch.pipeline.jobs import LabelJob
+from snarewatch.store.reads import item_fields
 
 
 @dataclass
@@ -68,9 +69,7 @@ def run(settings: Settings, job: LabelJob, hooks: Hooks = QUIET, *,
     item_ids = None
     if job.cascade:
         from labeler.cascade import cascade_items
-        from labeler.items import load_items
-
-        ids = [i["item_id"] for i in load_items(settings.db_path, task.item_kind)]
+        ids = [i["item_id"] for i in item_fields(settings.db_path, task.item_kind)]
         result.cascade = cascade_items(settings, task, ids, low=job.band[0], high=job.band[1])
         item_ids = result.cascade.item_ids
         hooks.note(f"cascade: {len(item_ids)} items for the LLM ({result.cascade.unscored} "

@@ -121,10 +121,11 @@ def migrate(path: Path) -> list[str]:
 
 
 def query_records(path: Path, sql: str,
-                  params: list[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
+                  params: list[Any] | dict[str, Any] | None = None, *,
+                  timeout_s: float = 60.0) -> list[dict[str, Any]]:
     """Run one read-only query and return rows as dicts (for small results); `params` are
-    positional (`?`) or named (`$name`)."""
-    with connect_readonly(path) as conn:
+    positional (`?`) or named (`$name`); `timeout_s` bounds the wait for a writer's lock."""
+    with connect_readonly(path, timeout_s=timeout_s) as conn:
         cursor = conn.execute(sql, params or [])
         names = [d[0] for d in cursor.description or []]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

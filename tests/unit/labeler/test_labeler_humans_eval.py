@@ -8,13 +8,14 @@ import pytest
 from conftest import load
 
 from labeler.evaluate import prf, score
-from labeler.humans import export_rows, import_labels, write_export
+from labeler.humans import import_labels, write_export
 from labeler.llm.fake import FakeBackend
 from labeler.run import label_items
 from labeler.strategy import Strategy
 from labeler.teach import run_gold
 from snarewatch.errors import ConfigError
 from snarewatch.store import query_records
+from snarewatch.store.review_reads import labelled_for_review
 from snarewatch.tasks import load_task
 
 
@@ -23,15 +24,15 @@ def test_export_review_import_round_trip(store, wildlife_script, tmp_path, suffi
     task = load_task("wildlife")
     label_items(store, task, budget=12, backend=FakeBackend(wildlife_script))
     load(store)
-    rows = export_rows(store.db_path, task)
-    assert len(rows) == 12 and rows[0]["llm_label"] and rows[0]["llm_probability"] is not None
+    rows = labelled_for_review(store.db_path, task.name, task.item_kind)
+    assert len(rows) == 12 and rows[0].llm_label and rows[0].llm_probability is not None
     out = tmp_path / f"review{suffix}"
     write_export(rows, out)
     # The reviewer overturns the LLM on the first row and leaves the rest blank.
     if suffix == ".csv":
         lines = out.read_text().splitlines()
         fields = lines[1].split(",")
-        flipped = "not_wildlife" if rows[0]["llm_label"] == "wildlife_product" else "wildlife_product"
+        flipped = "not_wildlife" if rows[0].llm_label == "wildlife_product" else "wildlife_product"
         fields[7] = flipped
         lines[1] = ",".join(fields)
         out.write_text("\n".join(lines) + "\n")
@@ -44,10 +45,10 @@ def test_export_review_import_round_trip(store, wildlife_script, tmp_path, suffi
     load(store)
     assert report.imported == 1 and report.blank == 11
     current = query_records(store.db_path, "SELECT value, source FROM current_labels "
-                            "WHERE item_id = ?", [rows[0]["item_id"]])
+                            "WHERE item_id = ?", [rows[0].item_id])
     assert current == [{"value": flipped, "source": "human:bob"}]
-    again = export_rows(store.db_path, task)
-    assert {r["item_id"]: r["human_label"] for r in again}[rows[0]["item_id"]] == flipped
+    again = labelled_for_review(store.db_path, task.name, task.item_kind)
+    assert {r.item_id: r.human_label for r in again}[rows[0].item_id] == flipped
 
 
 def test_import_needs_the_columns(store, tmp_path):

@@ -165,9 +165,9 @@ def test_calibration_respects_the_abstention_cap() -> None:
 
 
 def test_abstained_labels_are_kept_out_of_training_and_queued_for_review(store) -> None:
-    from labeler.humans import export_uncertain
     from labeler.run import Teaching, label_items
     from snarewatch.store import load_pending, query_records
+    from snarewatch.store.review_reads import uncertain_for_review
 
     task = load_task("wildlife")
     backend = FakeBackend({"rules": [["ivory", "wildlife_product", 0.95],
@@ -185,8 +185,8 @@ def test_abstained_labels_are_kept_out_of_training_and_queued_for_review(store) 
     training = query_records(store.db_path, "SELECT item_id FROM current_labels WHERE task = "
                                             "'wildlife' AND value IS NOT NULL")
     assert "ad01" not in {r["item_id"] for r in training} and len(training) == 11
-    queue = export_uncertain(store.db_path, task)
-    assert [(r["item_id"], r["llm_label"]) for r in queue] == [("ad01", "wildlife_product")]
+    queue = uncertain_for_review(store.db_path, task.name, task.item_kind)
+    assert [(r.item_id, r.llm_label) for r in queue] == [("ad01", "wildlife_product")]
     # A rerun reuses the stored guess (abstentions are answers, not failures).
     calls = backend.calls
     label_items(store, task, budget=12, method="random", backend=backend,

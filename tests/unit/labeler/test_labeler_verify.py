@@ -83,24 +83,25 @@ def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, monkeypatch):
 
 
 def test_the_flags_review_queue_holds_findings_nobody_checked_by_hand(store, monkeypatch, tmp_path):
-    from labeler.humans import export_flags, import_labels, write_export
+    from labeler.humans import import_labels, write_export
+    from snarewatch.store.review_reads import findings_for_review
 
     monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
     _flag_everything(store)
     task = load_task("wildlife")
     verify_flags(store, task, backend=_teacher())
     load(store)
-    queue = export_flags(store.db_path, task)
+    queue = findings_for_review(store.db_path, task.name, task.item_kind)
     # The teacher's 6 vetoes are not findings; the 6 it confirmed are, each with who checked it.
-    assert len(queue) == 6 and {r["note"] for r in queue} == {"confirmed by llm:fake"}
-    assert [r["llm_probability"] for r in queue] == sorted(r["llm_probability"] for r in queue)
+    assert len(queue) == 6 and {r.note for r in queue} == {"confirmed by llm:fake"}
+    assert [r.llm_probability for r in queue] == sorted(r.llm_probability for r in queue)
 
     # A reviewer says the first is wrong: it leaves the findings and the queue.
-    queue[0]["human_label"] = "not_wildlife"
+    queue[0].human_label = "not_wildlife"
     path = tmp_path / "flags.csv"
     write_export(queue, path)
     assert import_labels(store.landing_dir, task, path, "alice").imported == 1
     load(store)
     found = {r["item_id"] for r in query_records(store.db_path, "SELECT item_id FROM findings")}
-    assert queue[0]["item_id"] not in found and len(found) == 5
-    assert len(export_flags(store.db_path, task)) == 5
+    assert queue[0].item_id not in found and len(found) == 5
+    assert len(findings_for_review(store.db_path, task.name, task.item_kind)) == 5

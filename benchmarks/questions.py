@@ -14,7 +14,9 @@ would, with the embedded teacher:
   labels), then `label` (150), `train`, `classify` with the teacher verifying the flags;
 - reviewed (`--conditions review`): the seed run, then a person checks the 40 least sure
   findings (`labels export --flags`, labelled from the gold labels, `labels import`), and
-  `train`, `classify` and the verification run again.
+  `train`, `classify` and the verification run again; `closest` is the same with the queue of
+  `labels export --closest` (the least sure findings and the highest-scored items left
+  unflagged, in turn).
 The student is scored on the items nobody labelled (neither the seed nor the teacher nor the
 reviewer); the
 teacher on its own labels. Printed per run: precision, recall, F1, the flag rate against the
@@ -56,7 +58,10 @@ from snarewatch.errors import SnarewatchError  # noqa: E402
 from snarewatch.metrics import binary_metrics  # noqa: E402
 from snarewatch.schema import Ad, Answer, Element, Label  # noqa: E402
 from snarewatch.store import Landing, load_pending, query_records  # noqa: E402
-from snarewatch.store.review_reads import findings_for_review  # noqa: E402
+from snarewatch.store.review_reads import (  # noqa: E402
+    closest_calls_for_review,
+    findings_for_review,
+)
 from snarewatch.taskspec import TaskSpec  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -121,12 +126,18 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
 }
 
 
+REVIEWED = {"review": findings_for_review, "closest": closest_calls_for_review}
+"""The review conditions and the queue each takes its rows from."""
+
+
 def _store(q: Question, condition: str, fresh: bool) -> Settings:
     """A new store for one run, with the question's items and the answers of earlier runs
     (a reviewed run also reuses the seed run's: it asks the teacher the same questions first)."""
     folder = WORK / q.name / condition
     answers: list[Answer] = []
-    for earlier in ([folder, WORK / q.name / "seed"] if condition == "review" else [folder]):
+    reused = [folder, WORK / q.name / "seed", WORK / q.name / "review"] \
+        if condition in REVIEWED else [folder]
+    for earlier in reused:
         db = earlier / "snarewatch.duckdb"
         if db.exists() and not fresh:
             rows = query_records(db, "SELECT * FROM answers")
@@ -168,7 +179,7 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
     s = _store(q, condition, args.fresh)
     out: dict[str, Any] = {"question": q.name, "condition": condition}
     seeded: list[str] = []
-    if condition in ("seed", "review"):
+    if condition in ("seed", *REVIEWED):
         items, _ = choose_seed(s, q.spec, args.seed_size, seed=0)
         seeded = [i["item_id"] for i in items]
         _gold_labels(s, q, seeded)
@@ -188,16 +199,18 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
     try:
         figures, share = _train_flag_score(s, q, backend, unlabelled, verify=verify)
         out.update(figures)
-        if condition == "review":
-            # A person checks the least sure findings, as `labels export --flags` lists them.
+        if condition in REVIEWED:
+            # A person checks the rows `labels export --flags` (or `--closest`) lists first.
             before = _findings(s, q)
-            reviewed = [r.item_id for r in findings_for_review(
+            reviewed = [r.item_id for r in REVIEWED[condition](
                 s.db_path, q.spec.name, q.spec.item_kind)][:args.review]
             _gold_labels(s, q, reviewed)
             unlabelled = sorted(set(unlabelled) - set(reviewed))
             # Before and after, scored on the same items: those nobody has labelled, even now.
             out["reviewed"] = {"items": len(reviewed),
-                               "false_flags": sum(not q.truth[i] for i in reviewed),
+                               "false_flags": sum(i in before and not q.truth[i]
+                                                  for i in reviewed),
+                               "missed": sum(i not in before and q.truth[i] for i in reviewed),
                                "before": _score(q.truth, before, unlabelled)}
             first = out["verify_seconds"]
             figures, share = _train_flag_score(s, q, backend, unlabelled, verify=True)
@@ -288,7 +301,8 @@ def _reviewed(r: dict[str, Any]) -> str:
     if "reviewed" not in r:
         return ""
     v, b = r["reviewed"], r["reviewed"]["before"]
-    return (f" | before the review of {v['items']} findings ({v['false_flags']} false): "
+    return (f" | before the review of {v['items']} ({v['false_flags']} false flags, "
+            f"{v.get('missed', 0)} missed positives): "
             f"P {b['precision']:.2f} R {b['recall']:.2f} F1 {b['f1']:.2f}")
 
 

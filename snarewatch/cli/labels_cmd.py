@@ -25,6 +25,7 @@ Examples:
   snarewatch labels export wildlife --out review.csv   # open in a spreadsheet, fill human_label
   snarewatch labels export wildlife --uncertain --out queue.csv   # abstained items only
   snarewatch labels export wildlife --flags --out flags.csv   # the student's findings to check
+  snarewatch labels export wildlife --closest --out calls.csv # its closest calls, both sides
   snarewatch labels import wildlife review.csv --annotator alice
   snarewatch labels summary wildlife
 """
@@ -135,23 +136,31 @@ def _register_labels(app: typer.Typer) -> None:
                                               help="Only the review queue: abstained items."),
                flags: bool = typer.Option(False, "--flags",
                                           help="The student's findings nobody has labelled by "
-                                               "hand, with its score (least sure first).")) -> None:
+                                               "hand, with its score (least sure first)."),
+               closest: bool = typer.Option(False, "--closest",
+                                            help="The student's closest calls nobody has "
+                                                 "labelled by hand, in turn from both sides of "
+                                                 "its cut: least sure findings and the unflagged "
+                                                 "items it scored highest.")) -> None:
         """Write items with the LLM's label and probability (least sure first) for review."""
         from labeler.humans import write_export
         from snarewatch.store.review_reads import (
+            closest_calls_for_review,
             findings_for_review,
             labelled_for_review,
             uncertain_for_review,
         )
 
         s = settings()
-        if uncertain and flags:
+        if uncertain + flags + closest > 1:
             from snarewatch.errors import ConfigError
 
-            raise ConfigError("choose one of --uncertain and --flags; "
-                                  "run `snarewatch labels export --help` for what each writes")
+            raise ConfigError("choose one of --uncertain, --flags and --closest; "
+                              "run `snarewatch labels export --help` for what each writes")
         task = _task(task_name)
-        if flags:
+        if closest:
+            rows = closest_calls_for_review(s.db_path, task.name, task.item_kind)
+        elif flags:
             rows = findings_for_review(s.db_path, task.name, task.item_kind)
         elif uncertain:
             rows = uncertain_for_review(s.db_path, task.name, task.item_kind)

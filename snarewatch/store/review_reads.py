@@ -87,3 +87,39 @@ def findings_for_review(db_path: Path, task: str, item_kind: str) -> list[Review
         SELECT item_id FROM current_labels WHERE task = $task AND source LIKE 'human:%')
     ORDER BY f.score, f.item_id
     """, {"task": task, "kind": item_kind})
+
+
+def closest_calls_for_review(db_path: Path, task: str, item_kind: str) -> list[ReviewRow]:
+    """The student's closest calls nobody has labelled by hand, taken in turn from both sides of
+    its cut: its least sure finding, then the unflagged item it scored highest, and so on.
+
+    Findings alone (`findings_for_review`) catch false flags; the near misses catch what the
+    student missed, so a review of the first N rows mends precision and recall alike. `note`
+    says which side a row is from (and who verified a flag, or that the teacher vetoed it).
+    """
+    return _rows(db_path, f"""
+    WITH hand AS (
+        SELECT item_id FROM current_labels WHERE task = $task AND source LIKE 'human:%'
+    ), found AS (
+        SELECT f.item_id, f.site, f.url, {_TEXT.format("f")}, f.label AS llm_label,
+               round(f.score, 4) AS llm_probability, f.model_id AS llm_model,
+               'flagged: ' || f.verification || coalesce(' by ' || f.verified_by, '') AS note,
+               row_number() OVER (ORDER BY f.score, f.item_id) AS turn, 0 AS side
+        FROM findings f
+        WHERE f.task = $task AND f.item_kind = $kind AND f.item_id NOT IN (SELECT * FROM hand)
+    ), missed AS (
+        SELECT p.item_id, i.site, i.url, {_TEXT.format("i")}, p.label AS llm_label,
+               round(p.score, 4) AS llm_probability, p.model_id AS llm_model,
+               CASE WHEN p.positive THEN 'flag vetoed by the teacher' ELSE 'not flagged' END
+                   AS note,
+               row_number() OVER (ORDER BY p.score DESC, p.item_id) AS turn, 1 AS side
+        FROM current_predictions p JOIN items i ON i.item_id = p.item_id
+        WHERE p.task = $task AND p.item_kind = $kind AND i.item_kind = $kind
+          AND p.item_id NOT IN (SELECT * FROM hand)
+          AND p.item_id NOT IN (SELECT item_id FROM findings WHERE task = $task)
+    )
+    SELECT item_id, site, url, text, llm_label, llm_probability, llm_model,
+           NULL AS human_label, note
+    FROM (SELECT * FROM found UNION ALL SELECT * FROM missed)
+    ORDER BY turn, side
+    """, {"task": task, "kind": item_kind})

@@ -93,14 +93,17 @@ def test_eval_teacher_calibrates_then_label_abstains_and_export_uncertain(cli, s
     flags = tmp_path / "flags.csv"
     assert cli("labels", "export", "wildlife", "--flags", "--out", str(flags)).exit_code == 0
     assert flags.read_text().splitlines()[0].startswith("item_id,")  # no student yet: no rows
+    calls = tmp_path / "calls.csv"
+    assert cli("labels", "export", "wildlife", "--closest", "--out", str(calls)).exit_code == 0
+    assert calls.read_text().splitlines() == flags.read_text().splitlines()
 
 
 def test_labels_export_takes_one_queue(cli, tmp_path):
     from snarewatch.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="choose one of --uncertain and --flags"):
-        cli("labels", "export", "wildlife", "--uncertain", "--flags", "--out",
-            str(tmp_path / "q.csv"))
+    for pair in (["--uncertain", "--flags"], ["--flags", "--closest"]):
+        with pytest.raises(ConfigError, match="choose one of --uncertain, --flags and --closest"):
+            cli("labels", "export", "wildlife", *pair, "--out", str(tmp_path / "q.csv"))
 
 
 def test_label_cascade_without_a_student_says_what_to_do(cli):

@@ -105,3 +105,31 @@ def test_the_flags_review_queue_holds_findings_nobody_checked_by_hand(store, mon
     found = {r["item_id"] for r in query_records(store.db_path, "SELECT item_id FROM findings")}
     assert queue[0].item_id not in found and len(found) == 5
     assert len(findings_for_review(store.db_path, task.name, task.item_kind)) == 5
+
+
+def test_the_closest_calls_queue_takes_both_sides_of_the_cut_in_turn(store, tmp_path):
+    from labeler.humans import import_labels, write_export
+    from snarewatch.store.review_reads import closest_calls_for_review
+
+    # Scores fall from ad00 (0.95) to ad11 (0.40); the cut at 0.7 flags ad00..ad05.
+    scores = {f"ad{i:02d}": round(0.95 - 0.05 * i, 2) for i in range(len(AD_TITLES))}
+    Landing(store.landing_dir).write([
+        Prediction(task="wildlife", item_id=i, item_kind="ad", model_id="m1",
+                   label="wildlife_product" if s >= 0.7 else "not_wildlife", score=s,
+                   threshold=0.7, positive=s >= 0.7) for i, s in scores.items()])
+    load(store)
+    task = load_task("wildlife")
+    queue = closest_calls_for_review(store.db_path, task.name, task.item_kind)
+    # Least sure flag, surest non-flag, next least sure flag, next surest non-flag, ...
+    assert [r.item_id for r in queue[:4]] == ["ad05", "ad06", "ad04", "ad07"]
+    assert queue[0].note.startswith("flagged") and queue[1].note == "not flagged"
+    assert len(queue) == 12
+
+    # A person says the surest non-flag is wildlife after all: it leaves the queue.
+    queue[1].human_label = "wildlife_product"
+    path = tmp_path / "closest.csv"
+    write_export(queue[:2], path)
+    assert import_labels(store.landing_dir, task, path, "alice").imported == 1
+    load(store)
+    again = [r.item_id for r in closest_calls_for_review(store.db_path, task.name, "ad")]
+    assert "ad06" not in again and again[:2] == ["ad05", "ad07"]

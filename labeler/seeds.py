@@ -34,6 +34,8 @@ from snarewatch.taskspec import TaskSpec
 DEFAULT_SIZE = 40
 TOP_SHARE = 0.1
 """The enriched stratum: this share of the items, those most like the positive definition."""
+FEW_PER_SIDE = 5
+"""Hand labels on one side under which the seed says too little about that side."""
 
 
 
@@ -142,6 +144,23 @@ def seed_rows(settings: Settings, task: TaskSpec) -> list[SeedRow]:
     return [SeedRow(item=i, label=labels[i["item_id"]],
                     positive=labels[i["item_id"]] in task.positive,
                     weight=weights.get(i["item_id"], fallback)) for i in items]
+
+
+def thin_seed_advice(task: TaskSpec, total: int, positive: int) -> str | None:
+    """What to do when `total` hand labels, `positive` of them positive, hold too few of one
+    side to trust what is estimated on them (thresholds, the seed check, the seed-only
+    baseline); None when both sides have enough, or when there are no hand labels at all
+    (`label` says so itself)."""
+    negative = total - positive
+    if not total or min(positive, negative) >= FEW_PER_SIDE:
+        return None
+    side = "positive" if positive < negative else "negative"
+    return (f"your {total} hand labels hold only {min(positive, negative)} {side}: "
+            "thresholds and the seed check rest on too few of that side to trust. Draw "
+            f"{DEFAULT_SIZE} more (half among the items most like the positive definition, none "
+            f"already labelled): `snarewatch labels seed {task.name} --out more.csv`, label and "
+            "import them; once a student exists, `snarewatch labels export "
+            f"{task.name} --closest` lists the items nearest its cut on both sides")
 
 
 def estimated_positive_rate(settings: Settings, task: TaskSpec) -> tuple[float | None, str]:

@@ -69,6 +69,7 @@ class Answer(StrEnum):
 
 def _report(summary: Any, backend: Any, task: Any, fmt: OutputFormat) -> None:
     """Print the run summary, then say plainly how far to trust it; raise if it misleads."""
+    from labeler.seeds import thin_seed_advice
     from snarewatch.errors import LLMError, UntrustworthyResultError
 
     row: dict[str, Any] = {k: v for k, v in asdict(summary).items()
@@ -109,6 +110,9 @@ def _report(summary: Any, backend: Any, task: Any, fmt: OutputFormat) -> None:
         err_console.print(f"the teacher agrees with {summary.seed_agreement:.0%} of your "
                           f"{summary.seed_labels} seed labels (weighted); "
                           f"{summary.calibration}", markup=False)
+    advice = thin_seed_advice(task, summary.seed_labels, summary.seed_positive)
+    if advice and fmt is not OutputFormat.json:
+        err_console.print(f"note: {advice}", markup=False)
     if summary.collapsed:
         raise UntrustworthyResultError(
             f"the labelling run collapsed: {summary.collapsed}. Its labels are stored, but a "

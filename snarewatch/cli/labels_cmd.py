@@ -178,15 +178,22 @@ def _register_labels(app: typer.Typer) -> None:
                 column: str = typer.Option("human_label", "--column", help="Column with labels.")) -> None:
         """Import human labels; they override LLM labels everywhere."""
         from labeler.humans import import_labels
+        from labeler.seeds import human_labels, thin_seed_advice
         from snarewatch.store import load_pending
 
         s = settings()
-        report = import_labels(s.landing_dir, _task(task_name), path, annotator, column)
+        task = _task(task_name)
+        report = import_labels(s.landing_dir, task, path, annotator, column)
         load_pending(s.db_path, s.landing_dir)
         console.print(f"imported {report.imported} human labels ({report.blank} blank, "
                       f"{len(report.invalid)} invalid)")
         for problem in report.invalid[:20]:
             err_console.print(f"  {problem}")
+        labels = human_labels(s, task)
+        advice = thin_seed_advice(task, len(labels),
+                                  sum(v in task.positive for v in labels.values()))
+        if advice:
+            err_console.print(f"note: {advice}", markup=False)
 
     @group.command("summary", epilog=LABELS_EXAMPLES)
     def summary(task_name: str = typer.Argument(..., metavar="TASK"),

@@ -201,7 +201,8 @@ def last_label_run_stats(db_path: Path, task: str, *, having: str | None = None
     of the latest one whose stats hold the key `having` if given; empty when there is none."""
     where = "AND json_extract(stats, '$.' || $key) IS NOT NULL" if having else ""
     rows = query_records(db_path, f"""
-        SELECT stats FROM runs WHERE kind = 'label' AND json_extract_string(params, '$.task') = $task
+        SELECT stats FROM runs
+        WHERE kind = 'label' AND json_extract_string(params, '$.task') = $task
         {where} ORDER BY started_at DESC LIMIT 1""",
                          {"task": task, **({"key": having} if having else {})})
     stats = rows[0]["stats"] if rows else None
@@ -253,8 +254,9 @@ def captures_to_check(db_path: Path, *, site: str | None = None, limit: int | No
 def stored_elements(db_path: Path, capture_ids: list[str]) -> dict[str, list[Element]]:
     """The element map of each capture, in page order."""
     grouped: dict[str, list[Element]] = {}
-    for row in query_records(db_path, "SELECT * FROM ui_elements WHERE list_contains(?, capture_id) "
-                                 "ORDER BY capture_id, idx", [capture_ids]):
+    rows = query_records(db_path, "SELECT * FROM ui_elements WHERE list_contains(?, capture_id) "
+                                  "ORDER BY capture_id, idx", [capture_ids])
+    for row in rows:
         extra = row.get("extra")
         row["extra"] = json.loads(extra) if isinstance(extra, str) and extra else {}
         # A NULL column is a field the capture did not record: the record's default stands.

@@ -64,7 +64,11 @@ def test_seed_export_import_then_label_calibrates_on_the_seed(cli, store, tmp_pa
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    assert cli("labels", "import", "wildlife", str(out), "--annotator", "me").exit_code == 0
+    imported = cli("labels", "import", "wildlife", str(out), "--annotator", "me")
+    assert imported.exit_code == 0
+    # Eight labels cannot hold five of each side: the import says what to draw next.
+    said = " ".join(imported.stderr.split())
+    assert "hand labels hold only" in said and "labels seed wildlife" in said
     task = load_task("wildlife")
     seeds = seed_rows(store, task)
     assert len(seeds) == 8 and all(s.weight > 0 for s in seeds)
@@ -81,6 +85,7 @@ def test_seed_export_import_then_label_calibrates_on_the_seed(cli, store, tmp_pa
     assert positives >= 3 and 8 - positives >= 3  # both sides: the seed calibrates
     assert "calibrated on 8 seed labels" in summary["calibration"]
     assert summary["seed_agreement"] == 1.0
+    assert "hand labels hold only" not in result.stderr  # JSON output stays clean
 
 
 def test_label_without_seed_says_so_and_a_collapsed_run_exits_1(cli, store, tmp_path):
@@ -126,3 +131,15 @@ def test_without_seeds_the_expected_rate_says_whether_its_run_warned(store, warn
     assert rate == pytest.approx(0.4)
     assert source.startswith("the teacher's labels of the last labelling run")
     assert ("warned" in source) == (warning is not None)
+
+
+def test_thin_seed_advice_names_the_thin_side_and_the_next_draw() -> None:
+    from labeler.seeds import thin_seed_advice
+
+    task = load_task("wildlife")
+    assert thin_seed_advice(task, 0, 0) is None  # no hand labels: `label` says so itself
+    assert thin_seed_advice(task, 40, 12) is None
+    advice = thin_seed_advice(task, 40, 3)
+    assert advice is not None and "only 3 positive" in advice
+    assert "labels seed wildlife" in advice and "--closest" in advice
+    assert "only 2 negative" in (thin_seed_advice(task, 40, 38) or "")

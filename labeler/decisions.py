@@ -16,7 +16,8 @@ level while keeping the model's ranking:
   log-odds of the same items (Platt scaling), weighted by the seed set's sampling weights.
 
 Both return a `Calibrator` that maps raw probabilities to calibrated ones; an item is positive
-when its calibrated probability is at least 0.5. `collapse` says when the decisions of a run are
+when its calibrated probability reaches the calibrator's cut: 0.5, or with hand labels the cut
+of best expected F1 over the batch (`f1_cut`). `collapse` says when the decisions of a run are
 too one-sided to be trusted.
 """
 
@@ -93,11 +94,16 @@ class Calibrator:
         return np.asarray(dens[:, 1] / dens.sum(axis=1), dtype=float)
 
     @property
+    def cut(self) -> float:
+        """The calibrated P(positive) at and above which an item is decided positive."""
+        return float(self.params.get("cut", 0.5))
+
+    @property
     def threshold_raw(self) -> float | None:
-        """The raw P(positive) at which the calibrated probability crosses 0.5 (None: none)."""
+        """The raw P(positive) at which the calibrated probability reaches the cut (None: none)."""
         grid = np.linspace(_EPS, 1 - _EPS, 2001)
         cal = self(grid)
-        above = np.flatnonzero(cal >= 0.5)
+        above = np.flatnonzero(cal >= self.cut)
         return float(grid[above[0]]) if len(above) else None
 
     def describe(self) -> str:
@@ -297,20 +303,40 @@ class Decided:
     confidence: float  # calibrated probability of the decided side
     p_positive: float  # calibrated P(positive)
     abstained: str | None = None  # the abstention reason, if any
+    positive: bool = False  # the side decided: p_positive at or above the calibrator's cut
+
+
+def f1_cut(posteriors: Sequence[float] | np.ndarray) -> float:
+    """The cut on calibrated P(positive) that maximises the expected F1 of the positive label
+    over these items, never above 0.5.
+
+    With rare positives, "positive when more likely than not" misses the many positives the
+    teacher is only fairly sure of; the cut that maximises expected F1 sits at half the F1 it
+    reaches (Lipton et al. 2014), so it takes them in while the posterior still ranks them.
+    """
+    p = np.sort(np.clip(np.asarray(posteriors, dtype=float), 0.0, 1.0))[::-1]
+    if not len(p) or p.sum() <= 0:
+        return 0.5
+    k = np.arange(1, len(p) + 1)
+    expected_f1 = 2 * np.cumsum(p) / (p.sum() + k)
+    return float(min(0.5, p[int(np.argmax(expected_f1))]))
 
 
 def choose_calibrator(sample_raw: Sequence[float], seed: Sequence[SeedRow],
                       seed_raw: Sequence[float | None]) -> Calibrator:
-    """Seed-fitted when the seed has both sides answered; otherwise fitted on the batch."""
+    """Seed-fitted when the seed has both sides answered (its cut the one of best expected F1 on
+    the batch, `f1_cut`); otherwise fitted on the batch (cut at 0.5: without hand labels the
+    posteriors are the teacher's own guesses, and a lower cut would only spread them)."""
     pairs = [(r, p) for r, p in zip(seed, seed_raw, strict=True) if p is not None]
-    if pairs:
-        fitted = fit_semi(sample_raw, [p for _, p in pairs], [r.positive for r, _ in pairs])
-        if fitted is not None:
-            return fitted
-    cal = fit_batch(sample_raw)
-    if seed:
+    fitted = fit_semi(sample_raw, [p for _, p in pairs], [r.positive for r, _ in pairs]) \
+        if pairs else None
+    cal = fitted if fitted is not None else fit_batch(sample_raw)
+    if fitted is None and seed:
         cal.note = "; ".join(filter(None, [cal.note, "too few seed labels on one side"]))
+    if cal.method == "semi":
+        cal.params["cut"] = f1_cut(cal(sample_raw))
     return cal
+
 
 
 def decide_item(task: TaskSpec, raw: float, calibrator: Calibrator,
@@ -319,7 +345,7 @@ def decide_item(task: TaskSpec, raw: float, calibrator: Calibrator,
     holds one label (else the side marker, to be named by a follow-up question), and an
     abstention reason when `thresholds` say the calibrated confidence is too low."""
     p = float(calibrator([raw])[0])
-    positive = p >= 0.5
+    positive = p >= calibrator.cut
     negatives = [n for n in task.label_names if n not in task.positive]
     value = POSITIVE_SIDE if positive else (negatives[0] if len(negatives) == 1 else None)
     if positive and len(task.positive) == 1:
@@ -330,7 +356,7 @@ def decide_item(task: TaskSpec, raw: float, calibrator: Calibrator,
         side = task.positive[0] if positive else negatives[0]
         if thresholds.abstains(side, confidence):
             reason = thresholds.reason(confidence, side)
-    return Decided(value, confidence, p, reason)
+    return Decided(value, confidence, p, reason, positive)
 
 
 def weighted_agreement(seed: Sequence[SeedRow],
@@ -340,4 +366,4 @@ def weighted_agreement(seed: Sequence[SeedRow],
     total = sum(r.weight for r, _ in pairs)
     if not total:
         return None
-    return sum(r.weight for r, d in pairs if (d.p_positive >= 0.5) == r.positive) / total
+    return sum(r.weight for r, d in pairs if d.positive == r.positive) / total

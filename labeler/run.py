@@ -309,11 +309,11 @@ def _finish(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
     for d in kept:
         s.by_value[str(d.value)] = s.by_value.get(str(d.value), 0) + 1
     s.abstained = sum(1 for d in decided if d is not None and d.abstained)
-    s.positive_rate = (sum(d.p_positive >= 0.5 for d in kept) / len(kept)) if kept else None
+    s.positive_rate = (sum(d.positive for d in kept) / len(kept)) if kept else None
     if calibrator.method in ("seed", "semi"):
         problem = disagrees_with_seed(s.positive_rate, seeds, len(kept))
     else:
-        problem = collapse([d.p_positive >= 0.5 for d in kept],
+        problem = collapse([d.positive for d in kept],
                            [r for r, d in zip(raw, decided, strict=True) if d and not d.abstained])
         problem = problem or unseparated(calibrator)
     if problem is not None:
@@ -342,8 +342,8 @@ def _abstention(run: _Run, task: TaskSpec, seeds: Sequence[SeedRow],
     negative = next(n for n in task.label_names if n not in task.positive)
     sides = [task.positive[0] if r.positive else negative for r, _ in pairs]
     cal = [float(calibrator([p])[0]) for _, p in pairs]
-    pred = [task.positive[0] if c >= 0.5 else negative for c in cal]
-    conf = [c if c >= 0.5 else 1 - c for c in cal]
+    pred = [task.positive[0] if c >= calibrator.cut else negative for c in cal]
+    conf = [c if c >= calibrator.cut else 1 - c for c in cal]
     return fit_calibration(sides, pred, conf, positive=task.positive)
 
 

@@ -79,3 +79,35 @@ def test_answers_without_two_clear_groups_are_called_guesses() -> None:
 def test_log_odds_is_finite_at_the_edges() -> None:
     assert np.isfinite(log_odds([0.0, 1.0])).all()
     assert log_odds([0.5])[0] == pytest.approx(0.0)
+
+
+def test_f1_cut_takes_the_fairly_sure_positives_and_never_exceeds_a_half() -> None:
+    from labeler.decisions import f1_cut
+
+    # Five sure positives and five items at 0.4: taking the five lowers the expected F1
+    # (2 * 7 / (7 + 10) = 0.82 against 2 * 5 / (7 + 5) = 0.83), so the cut stays at a half;
+    # at 0.45 they come in (2 * 7.25 / 17.25 = 0.84 against 2 * 5 / 12.25 = 0.82).
+    assert f1_cut([1.0] * 5 + [0.4] * 5 + [0.0] * 90) == 0.5
+    assert f1_cut([1.0] * 5 + [0.45] * 5 + [0.0] * 90) == pytest.approx(0.45)
+    assert f1_cut([0.9] * 50 + [0.8] * 50) == 0.5  # never stricter than "more likely than not"
+    assert f1_cut([]) == 0.5
+
+
+def test_with_a_seed_the_decision_cut_is_the_one_of_best_expected_f1() -> None:
+    from labeler.decisions import choose_calibrator, decide_item
+    from labeler.seeds import SeedRow
+    from snarewatch.tasks import load_task
+
+    gold, raw = _skewed_teacher(n=300, positive_share=0.08, seed=3)
+    seed_gold, seed_raw = _skewed_teacher(n=40, positive_share=0.3, seed=4)
+    seeds = [SeedRow(item={"item_id": f"s{i}"}, label="x", positive=bool(g))
+             for i, g in enumerate(seed_gold)]
+    cal = choose_calibrator(list(raw), seeds, list(seed_raw))
+    assert cal.method == "semi" and cal.cut <= 0.5
+    task = load_task("wildlife")
+    decided = [decide_item(task, float(r), cal, None) for r in raw]
+    assert all(d.positive == (d.p_positive >= cal.cut) for d in decided)
+    assert all((d.value == "wildlife_product") == d.positive for d in decided)
+    assert Calibrator.from_dict(cal.to_dict()).cut == cal.cut
+    # Without a seed the cut stays at a half.
+    assert choose_calibrator(list(raw), [], []).cut == 0.5

@@ -3,7 +3,6 @@ findings (the extension's "what do you know about this URL"), and which pages we
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from pydantic import BaseModel
 
 from snarewatch.schema import PageFinding
 from snarewatch.store.db import query_records
+from snarewatch.store.reads import stored_record
 
 
 class StoredFinding(BaseModel):
@@ -43,13 +43,7 @@ def page_findings_at(db_path: Path, urls: Sequence[str], *, limit: int = 500,
     rows = query_records(db_path, f"""
         SELECT * FROM page_findings WHERE list_contains(?, url)
         ORDER BY score DESC LIMIT {int(limit)}""", [list(urls)], timeout_s=timeout_s)
-    out = []
-    for row in rows:
-        evidence = row.get("evidence")
-        row["evidence"] = json.loads(evidence) if isinstance(evidence, str) and evidence else {}
-        # A NULL column is a field the check did not record: the record's default stands.
-        out.append(PageFinding.model_validate({k: v for k, v in row.items() if v is not None}))
-    return out
+    return [stored_record(PageFinding, row, "evidence") for row in rows]
 
 
 def ad_flags(db_path: Path, task: str) -> list[tuple[str | None, bool]]:

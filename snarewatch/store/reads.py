@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -251,17 +251,24 @@ def captures_to_check(db_path: Path, *, site: str | None = None, limit: int | No
         db_path, sql + (f" LIMIT {int(limit)}" if limit else ""), params)]
 
 
+R = TypeVar("R", bound=BaseModel)
+
+
+def stored_record(model: type[R], row: dict[str, Any], json_column: str) -> R:
+    """A stored row as its record: the JSON text column parsed (empty: {}), and a NULL column
+    left to the record's default (a field the writer did not record)."""
+    text = row.get(json_column)
+    row = {**row, json_column: json.loads(text) if isinstance(text, str) and text else {}}
+    return model.model_validate({k: v for k, v in row.items() if v is not None})
+
+
 def stored_elements(db_path: Path, capture_ids: list[str]) -> dict[str, list[Element]]:
     """The element map of each capture, in page order."""
     grouped: dict[str, list[Element]] = {}
     rows = query_records(db_path, "SELECT * FROM ui_elements WHERE list_contains(?, capture_id) "
                                   "ORDER BY capture_id, idx", [capture_ids])
     for row in rows:
-        extra = row.get("extra")
-        row["extra"] = json.loads(extra) if isinstance(extra, str) and extra else {}
-        # A NULL column is a field the capture did not record: the record's default stands.
-        grouped.setdefault(row["capture_id"], []).append(
-            Element.model_validate({k: v for k, v in row.items() if v is not None}))
+        grouped.setdefault(row["capture_id"], []).append(stored_record(Element, row, "extra"))
     return grouped
 
 

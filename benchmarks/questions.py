@@ -95,14 +95,33 @@ def _yada(name: str, category: str) -> Callable[[Path], Question]:
     return build
 
 
-def _birds(data: Path) -> Question:
-    with (data / "ads" / "stringham-bird-ads.csv").open(encoding="latin-1") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["label3"] in ("0", "1")]
-    rows = random.Random(3).sample(rows, 2000)
-    records = [Ad(ad_id=r["classifieds_unique_listing_id"], site="birds", source="import",
-                  title=r["text_stop_stem"], description="") for r in rows]
-    truth = {r["classifieds_unique_listing_id"]: r["label3"] == "1" for r in rows}
-    return Question("bird-wanted", TaskSpec.from_path(SPECS / "bird-wanted.toml"), records, truth)
+def _birds(name: str, column: str) -> Callable[[Path], Question]:
+    def build(data: Path) -> Question:
+        with (data / "ads" / "stringham-bird-ads.csv").open(encoding="latin-1") as fh:
+            rows = [r for r in csv.DictReader(fh) if r[column] in ("0", "1")]
+        rows = random.Random(3).sample(rows, 2000)
+        records = [Ad(ad_id=r["classifieds_unique_listing_id"], site="birds", source="import",
+                      title=r["text_stop_stem"], description="") for r in rows]
+        truth = {r["classifieds_unique_listing_id"]: r[column] == "1" for r in rows}
+        return Question(name, TaskSpec.from_path(SPECS / f"{name}.toml"), records, truth)
+    return build
+
+
+def _mathur(name: str, pattern_type: str) -> Callable[[Path], Question]:
+    def build(data: Path) -> Question:
+        with (data / "darkpatterns" / "mathur-dark-patterns-dev.csv").open(
+                encoding="utf-8", errors="replace") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["Pattern String"].strip()]
+        records, truth = [], {}
+        for n, r in enumerate(rows):
+            item = f"mathur{n:05d}"
+            # One site's strings share a URL, so folds and seeds never split a site.
+            site = r["Website Page"].split("/")[2] if "//" in r["Website Page"] else "mathur"
+            records.append(Element(element_id=item, site="mathur", url=f"mathur:{site}",
+                                   source="import", text=r["Pattern String"]))
+            truth[item] = r["Pattern Type"] == pattern_type
+        return Question(name, TaskSpec.from_path(SPECS / f"{name}.toml"), records, truth)
+    return build
 
 
 def _demo_wildlife(data: Path) -> Question:
@@ -121,7 +140,9 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
     "yada-social-proof": _yada("yada-social-proof", "Social Proof"),
     "yada-scarcity": _yada("yada-scarcity", "Scarcity"),
     "yada-misdirection": _yada("yada-misdirection", "Misdirection"),
-    "bird-wanted": _birds,
+    "bird-wanted": _birds("bird-wanted", "label3"),
+    "bird-poultry": _birds("bird-poultry", "label1"),
+    "mathur-confirmshaming": _mathur("mathur-confirmshaming", "Confirmshaming"),
     "demo-wildlife": _demo_wildlife,
 }
 
@@ -294,7 +315,34 @@ def _line(r: dict[str, Any]) -> str:
     return (f"{r['question']:<18} {r['condition']:<6} teacher F1 {t['f1']:.2f} | student F1 "
             f"{r['student']['f1']:.2f} | findings P {f['precision']:.2f} R {f['recall']:.2f} "
             f"F1 {f['f1']:.2f} | flags {f['flag_rate']:.1%} vs true {f['true_rate']:.1%} | "
-            f"teacher {_seconds(r)} | {', '.join(guards) or 'no warning'}" + _reviewed(r))
+            f"teacher {_seconds(r)} | {', '.join(guards) or 'no warning'}" + _reviewed(r)
+            + _said(r))
+
+
+def _seed_range(r: dict[str, Any]) -> tuple[float, float] | None:
+    """The range `train` gave the student's F1 on the seed labels (runs before ranges: none)."""
+    bounds = (r.get("seed_check") or {}).get("f1_range")
+    return (float(bounds[0]), float(bounds[1])) if bounds else None
+
+
+def _said(r: dict[str, Any]) -> str:
+    bounds = _seed_range(r)
+    if bounds is None:
+        return ""
+    f1 = r["findings"]["f1"]
+    where = "within" if bounds[0] <= f1 <= bounds[1] else \
+        ("below" if f1 < bounds[0] else "above")
+    return (f" | the seed said F1 {r['seed_check']['f1']:.2f} ({bounds[0]:.2f}-{bounds[1]:.2f}): "
+            f"findings {where}")
+
+
+def _coverage(results: list[dict[str, Any]]) -> str:
+    """How often the findings' F1 on the unlabelled items fell inside the seed check's range."""
+    pairs = [(_seed_range(r), r["findings"]["f1"]) for r in results
+             if "findings" in r and _seed_range(r)]
+    inside = sum(1 for b, f1 in pairs if b and b[0] <= f1 <= b[1])
+    return (f"the seed check's F1 range held the findings' F1 in {inside} of {len(pairs)} runs "
+            "(90 % ranges: about 9 in 10 expected)")
 
 
 def _reviewed(r: dict[str, Any]) -> str:
@@ -354,6 +402,7 @@ def main() -> None:
             ordered = [results[k] for k in sorted(results, key=_order)]
             path = write_result("questions", {"budget": args.budget, "seed_size": args.seed_size,
                                               "results": ordered})
+    print(_coverage(ordered))
     print(f"figures: {path}")
 
 

@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from snarewatch.metrics import binary_metrics, choose_threshold
+from snarewatch.metrics import binary_metrics, choose_threshold, f1_range
 
-__all__ = ["average_precision", "binary_metrics", "choose_threshold", "classification_report"]
+__all__ = [
+    "average_precision", "binary_metrics", "choose_threshold", "classification_report", "f1_range",
+]
 
 
 def classification_report(

@@ -5,7 +5,8 @@ set's hand labels measure the truth: each student is refitted k times, each time
 labels except one fold of the seed set, and scored on that fold. Seed rows carry the weight of
 their sampling stratum (`snarewatch.store.reads.seed_weights`), so the figures estimate those
 of all items. The same procedure scores the few-shot baseline, trained on the seed labels
-alone, so `train` can say whether the LLM's labels were worth having.
+alone, so `train` can say whether the LLM's labels were worth having. Each figure comes with
+the range its F1 may really lie in (`snarewatch.metrics.f1_range`): a few positives pin little.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from classifiers.base import BaseStudent
-from classifiers.metrics import average_precision, binary_metrics, choose_threshold
+from classifiers.metrics import average_precision, binary_metrics, choose_threshold, f1_range
 
 MIN_PER_SIDE = 3
 """Seed labels needed on each side before a student is judged on them."""
@@ -82,6 +83,8 @@ def check_on_seed(
     threshold, at = choose_threshold(truth, scores, min_precision=min_precision, weights=seed_w)
     metrics = {key: round(float(v), 4) for key, v in at.items() if key != "support"}
     metrics["average_precision"] = round(average_precision(truth, scores), 4)
+    # Forty labels with a handful of positives cannot pin F1 down: say how far it may be off.
+    metrics["f1_range"] = [round(v, 3) for v in f1_range(truth, scores >= threshold, seed_w)]
     metrics["at_0.5"] = {key: round(float(v), 4) for key, v in
                          binary_metrics(truth, scores >= 0.5, seed_w).items() if key != "support"}
     return SeedCheck(student=name, n=len(seed_idx), positives=int(truth.sum()), scores=scores,

@@ -22,6 +22,7 @@ import numpy as np
 from classifiers.base import BaseStudent, StudentError
 from classifiers.cv import CVResult, cross_validate
 from classifiers.registry import save_model, student_class
+from classifiers.trust import range_note
 from snarewatch.config import Settings
 from snarewatch.schema import ModelInfo, Promotion, utcnow
 from snarewatch.store import Landing
@@ -94,15 +95,30 @@ class TrainResult:
                 "cv_f1": self.cv.get(self.student, {}).get("f1"),
                 "seed_labels": on_seed["n"] if on_seed else 0,
                 "seed_f1": on_seed["f1"] if on_seed else None,
+                "seed_f1_range": on_seed.get("f1_range") if on_seed else None,
                 "seed_precision": on_seed["precision"] if on_seed else None,
                 "seed_recall": on_seed["recall"] if on_seed else None}
+
+    @property
+    def doubt(self) -> str:
+        """Why the F1 on the seed labels says little, and how to firm it up; empty when its range
+        stays above the promotion floor (a figure this loose must not pass for a measurement)."""
+        on_seed = self.seed.get(self.student) or {}
+        low = (on_seed.get("f1_range") or [1.0])[0]
+        if low >= MIN_F1:
+            return ""
+        task = self.model.task
+        return (f"the hand labels hold {on_seed.get('positives')} positive of "
+                f"{on_seed.get('n')}, so the student's F1 may be as low as {low:.2f}. Label "
+                f"more by hand to know: snarewatch labels seed {task} --out more.csv (or, once "
+                f"it classifies, labels export {task} --closest)")
 
     def __str__(self) -> str:
         m = self.cv.get(self.student, {})
         flag = ", promoted" if self.promoted else ", NOT promoted"
         seed = self.seed.get(self.student)
-        on_seed = (f"; on {seed['n']} seed labels F1 {seed['f1']:.3f} (P {seed['precision']:.3f}"
-                   f", R {seed['recall']:.3f})") if seed else ""
+        on_seed = (f"; on {seed['n']} seed labels F1 {seed['f1']:.3f}" + range_note(
+            seed, f"P {seed['precision']:.3f}, R {seed['recall']:.3f}")) if seed else ""
         return (f"trained {self.model.model_id} on {self.n_labels} labels ({self.positives} "
                 f"positive) in {self.seconds:.1f}s: CV F1 {m.get('f1', float('nan')):.3f} "
                 f"(P {m.get('precision', float('nan')):.3f}, R {m.get('recall', float('nan')):.3f})"

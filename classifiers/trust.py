@@ -21,7 +21,9 @@ def trust_line(card: dict[str, Any], student: str | None = None) -> str:
         parts.append(f"CV F1 {cv['f1']:.2f} {against}")
     seed = (card.get("seed") or {}).get(student) or {}
     if isinstance(seed.get("f1"), int | float):
-        parts.append(f"F1 {seed['f1']:.2f} on {int(seed.get('n', 0))} hand labels")
+        lead = f"{int(seed['positives'])} positive" if "positives" in seed else ""
+        parts.append(f"F1 {seed['f1']:.2f} on {int(seed.get('n', 0))} hand labels"
+                     f"{range_note(seed, lead)}")
     elif card.get("default"):
         parts.append("shipped default, not adapted to this site")
     else:
@@ -30,3 +32,13 @@ def trust_line(card: dict[str, Any], student: str | None = None) -> str:
     if guards:
         parts.append("not promoted: " + "; ".join(guards))
     return ", ".join(parts)
+
+
+def range_note(figures: dict[str, Any], lead: str = "") -> str:
+    """` (6 positive; may be 0.75-0.99)` for seed figures: `lead`, then the range the F1 may
+    really lie in (absent from figures saved before ranges were kept); empty if neither."""
+    bounds = figures.get("f1_range")
+    inside = [lead] if lead else []
+    if isinstance(bounds, list | tuple) and len(bounds) == 2:
+        inside.append(f"may be {bounds[0]:.2f}-{bounds[1]:.2f}")
+    return f" ({'; '.join(inside)})" if inside else ""

@@ -153,15 +153,17 @@ def _report_training(result: Any, spec: Any, fmt: OutputFormat) -> None:
                      "labels": result.n_labels, "positives": result.positives,
                      "promoted": result.promoted, "refused": result.refused,
                      "baseline": result.verdict, "cv": result.cv, "seed": result.seed,
-                     "trust": result.trust}], fmt)
+                     "trust": result.trust, "doubt": result.doubt}], fmt)
     else:
         print_rows(rows, fmt, title=f"{spec.name}: out-of-fold metrics on "
                                     f"{result.n_labels} labels ({result.positives} positive)")
         if result.seed:
             print_rows([{"student": n, **{k: m.get(k) for k in
-                                           ("f1", "precision", "recall", "n", "positives")}}
+                                           ("f1", "precision", "recall", "n", "positives")},
+                         "f1 may be": "-".join(f"{v:.2f}" for v in m.get("f1_range") or [])}
                         for n, m in result.seed.items()], fmt,
-                       title="on the seed labels, out of fold (weighted by stratum)")
+                       title="on the seed labels, out of fold (weighted by stratum; the range "
+                             "holds the true F1 9 times in 10)")
         console.print(f"saved {result.model.model_id} (threshold {result.threshold:.3f}"
                       f"{', promoted' if result.promoted else ''})", markup=False)
         console.print(f"why: {result.reason}", markup=False)
@@ -169,6 +171,8 @@ def _report_training(result: Any, spec: Any, fmt: OutputFormat) -> None:
             console.print(f"baseline: {result.verdict}", markup=False)
         if result.kept:
             console.print(f"not promoted: {result.kept}", markup=False)
+        if result.doubt:
+            err_console.print(f"warning: {result.doubt}", markup=False)
     if result.refused and not result.promoted:
         raise UntrustworthyResultError(
             f"{result.model.model_id} was saved but not promoted: "

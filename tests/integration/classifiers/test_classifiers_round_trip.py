@@ -171,6 +171,12 @@ def test_hand_labels_weigh_more_and_are_the_students_exam(store, task):
     assert on_seed["n"] == 12 and on_seed["positives"] == 6 and 0 <= on_seed["f1"] <= 1
     assert "seed labels" in result.reason and result.trust["seed_labels"] == 12
     assert result.model.card["propose_threshold"] <= result.threshold
+    # Six positives pin F1 down loosely: the range reaches well below it and `train` says so.
+    low, high = on_seed["f1_range"]
+    assert low < on_seed["f1"] and high <= 1.0 and high - low > 0.1
+    assert result.trust["seed_f1_range"] == [low, high]
+    assert (f"as low as {low:.2f}" in result.doubt) == (low < 0.6)
+    assert f"may be {low:.2f}-{high:.2f}" in str(result)
 
 
 def test_a_later_student_takes_over_only_when_it_learnt_from_more_hand_labels(store, task):

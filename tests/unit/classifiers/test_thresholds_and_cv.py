@@ -6,7 +6,7 @@ import numpy as np
 
 from classifiers.classify import predict_texts
 from classifiers.cv import cross_validate, make_folds
-from classifiers.metrics import binary_metrics, choose_threshold, classification_report
+from classifiers.metrics import binary_metrics, choose_threshold, classification_report, f1_range
 from classifiers.registry import student_class
 
 
@@ -27,6 +27,23 @@ def test_threshold_with_precision_floor_keeps_most_recall():
 
 def test_threshold_on_one_class_is_neutral():
     assert choose_threshold([1, 1], [0.2, 0.9])[0] == 0.5
+
+
+def test_f1_range_narrows_as_the_positives_grow():
+    few = f1_range([1] * 6 + [0] * 34, [1] * 6 + [0] * 34)
+    many = f1_range([1] * 60 + [0] * 340, [1] * 60 + [0] * 340)
+    assert few[0] < many[0] < 1.0 and few[1] <= 1.0
+    assert few[0] < 0.9  # six right answers out of six do not prove a perfect student
+
+
+def test_f1_range_leaves_room_for_positives_a_large_stratum_did_not_show():
+    # 20 rows drawn among the 160 items most like the positives (6 positive, all found), 20
+    # among the other 1,440 (none positive): the check never saw what the student misses there.
+    truth = [1] * 6 + [0] * 34
+    flags = list(truth)
+    as_drawn = f1_range(truth, flags)
+    stratified = f1_range(truth, flags, [8.0] * 20 + [72.0] * 20)
+    assert stratified[0] < as_drawn[0] - 0.2
 
 
 def test_folds_never_split_a_group():

@@ -7,9 +7,15 @@ from classifiers.trust import trust_line
 
 def test_a_student_checked_on_hand_labels():
     card = {"student": "hybrid", "n_labels": 150, "positives": 31,
-            "cv": {"hybrid": {"f1": 0.812}}, "seed": {"hybrid": {"f1": 0.9, "n": 40}}}
+            "cv": {"hybrid": {"f1": 0.812}},
+            "seed": {"hybrid": {"f1": 0.9, "n": 40, "positives": 6, "f1_range": [0.71, 0.98]}}}
     assert trust_line(card) == ("150 labels (31 positive), CV F1 0.81 against the teacher, "
-                                "F1 0.90 on 40 hand labels")
+                                "F1 0.90 on 40 hand labels (6 positive; may be 0.71-0.98)")
+
+
+def test_a_card_saved_before_ranges_were_kept_still_reads():
+    card = {"student": "tfidf", "n_labels": 90, "seed": {"tfidf": {"f1": 0.8, "n": 40}}}
+    assert trust_line(card).endswith("F1 0.80 on 40 hand labels")
 
 
 def test_a_refused_student_says_why_and_that_nobody_checked_it():

@@ -6,8 +6,9 @@ Run: .venv/bin/python benchmarks/questions.py [--only yada-urgency,bird-wanted] 
 Each question is a task spec in benchmarks/questions/ written the way the README teaches (one
 sentence, two labels with definitions and near misses, two examples), over real human-labelled
 data the specs were not tuned on: the Yada et al. shopping-page texts as binary questions by
-their `Pattern Category`, the Stringham et al. bird ads' "wanted ad" label (2,000 ads drawn at
-random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
+their `Pattern Category`, the Mathur et al. pattern strings as "is this confirmshaming" (the
+other patterns are the negatives), the Stringham et al. bird ads' "wanted ad" and "domestic
+poultry" labels (2,000 ads drawn at random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
 would, with the embedded teacher:
 - without seed labels: `label` (150 items), `train`, `classify`;
 - with a seed set: `labels seed` (40 items, whose human labels come from the data's gold
@@ -21,7 +22,8 @@ The student is scored on the items nobody labelled (neither the seed nor the tea
 reviewer); the
 teacher on its own labels. Printed per run: precision, recall, F1, the flag rate against the
 true rate, what the guards said (a collapsed labelling run, a refused student, a flag-rate
-warning), and teacher seconds. Answers are cached per question in benchmarks/out/questions/, so
+warning), teacher seconds, and whether the findings' F1 fell inside the range `train` gave
+on the seed labels (at the end: in how many runs it did). Answers are cached per question in benchmarks/out/questions/, so
 a rerun (e.g. after a change to training) asks the teacher only what it was not asked before;
 `--fresh` also forgets the answers. Writes benchmarks/out/questions.json.
 """

@@ -143,7 +143,9 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
     "yada-scarcity": _yada("yada-scarcity", "Scarcity"),
     "yada-misdirection": _yada("yada-misdirection", "Misdirection"),
     "bird-wanted": _birds("bird-wanted", "label3"),
-    "bird-poultry": _birds("bird-poultry", "label1"),
+    # The poultry ads (chickens, ducks, pigeons) are label2: label1 holds cages and supplies,
+    # whatever the data's README says of the two.
+    "bird-poultry": _birds("bird-poultry", "label2"),
     "mathur-confirmshaming": _mathur("mathur-confirmshaming", "Confirmshaming"),
     "demo-wildlife": _demo_wildlife,
 }

@@ -253,6 +253,29 @@ def collapse(positive: Sequence[bool], raw: Sequence[float], *, min_n: int = 30,
     return None
 
 
+MAX_UNCHECKED_SHARE = 0.5
+"""The largest share of positive decisions a run without hand labels may hand over unquestioned:
+the questions people ask of crawled items (is this ad trafficking, is this text deceptive) hold
+for a minority of them, so a teacher calling most items positive has more likely read the
+question as something broader than found that the harm is the norm."""
+
+
+def mostly_positive(positive: Sequence[bool], *, min_n: int = 30,
+                    share: float = MAX_UNCHECKED_SHARE) -> Collapse | None:
+    """Label-free decisions that call more than `share` of the items positive; None otherwise
+    (or when the run is too small to tell). With seed labels, `disagrees_with_seed` judges the
+    share instead: a seed set that is mostly positive makes a mostly positive run plausible."""
+    n = len(positive)
+    pos = int(np.sum(positive))
+    if n < min_n or pos <= share * n:
+        return None
+    return Collapse(f"{pos} of {n} answers are positive ({pos / n:.0%}) and no hand labels say "
+                    "that most items really are",
+                    "label a seed set by hand (`snarewatch labels seed`): if most of your items "
+                    "are positive the seed shows it and the decisions follow it; if not, the "
+                    "teacher read the question too broadly: add near misses to the spec")
+
+
 MIN_SEPARATION = 2.0
 """How far apart (in spreads) the batch's two groups of answers must sit for label-free decisions
 to mean something: closer groups overlap so much that the split between them is a guess."""

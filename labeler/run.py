@@ -27,6 +27,7 @@ from labeler.decisions import (
     collapse,
     decide_item,
     disagrees_with_seed,
+    mostly_positive,
     unseparated,
     weighted_agreement,
 )
@@ -315,7 +316,7 @@ def _finish(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
     else:
         problem = collapse([d.positive for d in kept],
                            [r for r, d in zip(raw, decided, strict=True) if d and not d.abstained])
-        problem = problem or unseparated(calibrator)
+        problem = problem or unseparated(calibrator) or mostly_positive([d.positive for d in kept])
     if problem is not None:
         s.collapsed, s.advice = problem.reason, problem.advice
     _write_labels(run, items, asked, decided, calibrator)

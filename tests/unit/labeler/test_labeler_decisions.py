@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from labeler.decisions import Calibrator, collapse, fit_batch, fit_seed, log_odds, unseparated
+from labeler.decisions import (
+    Calibrator,
+    collapse,
+    fit_batch,
+    fit_seed,
+    log_odds,
+    mostly_positive,
+    unseparated,
+)
 
 
 def _skewed_teacher(n: int = 400, positive_share: float = 0.1, seed: int = 0):
@@ -111,3 +119,12 @@ def test_with_a_seed_the_decision_cut_is_the_one_of_best_expected_f1() -> None:
     assert Calibrator.from_dict(cal.to_dict()).cut == cal.cut
     # Without a seed the cut stays at a half.
     assert choose_calibrator(list(raw), [], []).cut == 0.5
+
+
+def test_mostly_positive_flags_a_label_free_run_calling_most_items_positive() -> None:
+    problem = mostly_positive([True] * 111 + [False] * 39)
+    assert problem is not None and problem.reason.startswith("111 of 150 answers are positive")
+    assert "labels seed" in problem.advice
+    assert mostly_positive([True] * 75 + [False] * 75) is None  # half is not most
+    assert mostly_positive([True] * 20 + [False] * 130) is None
+    assert mostly_positive([True] * 20) is None  # too small to say

@@ -390,3 +390,29 @@ def weighted_agreement(seed: Sequence[SeedRow],
     if not total:
         return None
     return sum(r.weight for r, d in pairs if d.positive == r.positive) / total
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A hand-labelled item the teacher decided the other way: often a definition the spec
+    leaves open (the researcher counts pigeons as poultry, the spec says other birds)."""
+
+    item_id: str
+    hand_positive: bool
+    p_positive: float  # the teacher's calibrated P(positive)
+
+    @property
+    def strength(self) -> float:
+        """How sure the teacher is of the other side."""
+        return 1.0 - self.p_positive if self.hand_positive else self.p_positive
+
+
+def seed_disputes(seed: Sequence[SeedRow], decided: Sequence[Decided | None], *,
+                  top: int = 3) -> list[Dispute]:
+    """The seed items on which the teacher's decision contradicts the hand label, the surest
+    contradictions first; at most `top`."""
+    found = [Dispute(r.item_id, r.positive, d.p_positive)
+             for r, d in zip(seed, decided, strict=True)
+             if d is not None and d.positive != r.positive]
+    return sorted(found, key=lambda x: -x.strength)[:top]
+

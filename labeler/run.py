@@ -28,6 +28,7 @@ from labeler.decisions import (
     decide_item,
     disagrees_with_seed,
     mostly_positive,
+    seed_disputes,
     unseparated,
     weighted_agreement,
 )
@@ -87,6 +88,8 @@ class LabelSummary:
     collapsed: str | None = None  # why the decisions cannot be trusted (None: they look usable)
     advice: str | None = None  # what to do about it
     calibrator: dict[str, Any] = field(default_factory=dict)  # to rebuild the calibration
+    # seed items the teacher decided against their hand label, surest first (id, label, p, text)
+    seed_disputes: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def labels_per_minute(self) -> float:
@@ -306,6 +309,12 @@ def _finish(run: _Run, items: Sequence[dict[str, Any]], asked: Sequence[Asked],
     s.seed_labels = len(seeds)
     s.seed_positive = sum(r.positive for r in seeds)
     s.seed_agreement = weighted_agreement(seeds, seed_decided) if seed_asked else None
+    if seed_asked:
+        rows = {r.item_id: r for r in seeds}
+        s.seed_disputes = [{"item_id": x.item_id, "label": rows[x.item_id].label,
+                            "p_positive": round(x.p_positive, 3),
+                            "text": " ".join(task.render(rows[x.item_id].item).split())[:160]}
+                           for x in seed_disputes(seeds, seed_decided)]
     kept = [d for d in decided if d is not None and not d.abstained]
     for d in kept:
         s.by_value[str(d.value)] = s.by_value.get(str(d.value), 0) + 1

@@ -7,11 +7,13 @@ import pytest
 
 from labeler.decisions import (
     Calibrator,
+    Decided,
     collapse,
     fit_batch,
     fit_seed,
     log_odds,
     mostly_positive,
+    seed_disputes,
     unseparated,
 )
 
@@ -128,3 +130,18 @@ def test_mostly_positive_flags_a_label_free_run_calling_most_items_positive() ->
     assert mostly_positive([True] * 75 + [False] * 75) is None  # half is not most
     assert mostly_positive([True] * 20 + [False] * 130) is None
     assert mostly_positive([True] * 20) is None  # too small to say
+
+
+def test_seed_disputes_are_the_hand_labels_contradicted_most_surely_first() -> None:
+    from labeler.seeds import SeedRow
+
+    hand = [True, True, False, False, True]
+    p = [0.9, 0.3, 0.05, 0.8, 0.02]  # s1 and s4 (slightly and surely) and s3 (surely) disagree
+    seeds = [SeedRow(item={"item_id": f"s{i}"}, label="x", positive=h)
+             for i, h in enumerate(hand)]
+    decided = [Decided("x", 0.0, q, positive=q >= 0.5) for q in p]
+    found = seed_disputes(seeds, decided, top=2)
+    assert [d.item_id for d in found] == ["s4", "s3"]
+    assert found[0].strength == pytest.approx(0.98)
+    assert seed_disputes(seeds, [None] * 5) == []
+

@@ -51,19 +51,32 @@ def cli(store, monkeypatch, tmp_path):
 WILDLIFE_WORDS = ("ivory", "rhino", "parrot", "pangolin", "bear bile", "hawksbill")
 
 
+def _fill_sheet(sheet, *, against: int | None = None) -> str | None:
+    """Label an exported seed sheet as a researcher would; `against` is the index of one clean
+    ad labelled wildlife anyway. Returns that ad's id."""
+    rows = list(csv.DictReader(sheet.open()))
+    odd = None
+    clean = [i for i, r in enumerate(rows)
+             if not any(w in r["text"].lower() for w in WILDLIFE_WORDS)]
+    for i, r in enumerate(rows):
+        wild = any(w in r["text"].lower() for w in WILDLIFE_WORDS)
+        if against is not None and i == clean[against]:
+            wild, odd = True, r["item_id"]
+        r["human_label"] = "wildlife_product" if wild else "not_wildlife"
+    with sheet.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return odd
+
+
 def test_seed_export_import_then_label_calibrates_on_the_seed(cli, store, tmp_path):
     out = tmp_path / "seed.csv"
     done = cli("labels", "seed", "wildlife", "--size", "8", "--out", str(out))
     assert done.exit_code == 0 and "labels import wildlife" in done.stdout
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 8 and all(r["human_label"] == "" for r in rows)
-    for r in rows:  # the researcher fills in the sheet
-        wild = any(w in r["text"].lower() for w in WILDLIFE_WORDS)
-        r["human_label"] = "wildlife_product" if wild else "not_wildlife"
-    with out.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    _fill_sheet(out)
     imported = cli("labels", "import", "wildlife", str(out), "--annotator", "me")
     assert imported.exit_code == 0
     # Eight labels cannot hold five of each side: the import says what to draw next.
@@ -86,6 +99,22 @@ def test_seed_export_import_then_label_calibrates_on_the_seed(cli, store, tmp_pa
     assert "calibrated on 8 seed labels" in summary["calibration"]
     assert summary["seed_agreement"] == 1.0
     assert "hand labels hold only" not in result.stderr  # JSON output stays clean
+
+
+def test_label_names_the_hand_labels_the_teacher_contradicts_most(cli, tmp_path):
+    out = tmp_path / "seed.csv"
+    cli("labels", "seed", "wildlife", "--size", "8", "--out", str(out))
+    odd = _fill_sheet(out, against=0)
+    assert cli("labels", "import", "wildlife", str(out), "--annotator", "me").exit_code == 0
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"rules": [[w, "wildlife_product", 0.8] for w in WILDLIFE_WORDS],
+                                  "default": "not_wildlife"}))
+    result = cli("label", "wildlife", "--budget", "4", "--backend", f"fake:{script}")
+    said = " ".join(result.stderr.split())
+    assert "disagrees most surely" in said
+    # The one ad labelled against the rules is named, with what the researcher said.
+    assert f"{odd}: you said wildlife_product" in said
+    assert said.count(": you said ") == 1
 
 
 def test_label_without_seed_says_so_and_a_collapsed_run_exits_1(cli, store, tmp_path):

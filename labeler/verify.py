@@ -117,6 +117,28 @@ class _Verifier:
         return self.pool.nearest(vec, KNN, exclude_id=item["item_id"],
                                  exclude_text=self.task.render(item))
 
+    def ask_seed(self) -> None:
+        """The teacher's answers on the seed items, each with its nearest other hand labels as
+        examples (asked once; kept in `seed_raw`)."""
+        if self.seed_raw:
+            return
+        answers = self.raw([r.item for r in self.seeds])
+        self.seed_raw = {r.item_id: p for r, p in zip(self.seeds, answers, strict=True)
+                         if p is not None}
+
+    def seed_auc(self) -> float | None:
+        """How well the teacher, asked as a verifier, ranks the hand labels (weighted ROC AUC;
+        None without answers on both sides)."""
+        from sklearn.metrics import roc_auc_score
+
+        self.ask_seed()
+        kept = [r for r in self.seeds if r.item_id in self.seed_raw]
+        if len({r.positive for r in kept}) < 2:
+            return None
+        return float(roc_auc_score([r.positive for r in kept],
+                                   [self.seed_raw[r.item_id] for r in kept],
+                                   sample_weight=[r.weight for r in kept]))
+
     def raw(self, items: Sequence[dict[str, Any]]) -> list[float | None]:
         """The teacher's raw P(positive) per item (None where the call failed or was skipped)."""
         if self.pool is not None and items:
@@ -148,6 +170,17 @@ def verify_flags(
         return summary
     seeds = seed_rows(settings, task)
     verifier = _Verifier(settings, task, llm, seeds, run_id, max_cost)
+    if verifier.pool is not None:
+        auc = verifier.seed_auc()
+        if auc is not None and auc <= 0.5:
+            # A teacher that ranks the hand labels no better than chance would veto at random:
+            # the flags stay as the student made them, and its time is not spent on them.
+            summary.calibration = (f"not checked: the teacher ranks your seed labels no better "
+                                   f"than chance (AUC {auc:.2f}), so its verdicts would be "
+                                   "noise; the flags stay unverified")
+            summary.skipped = len(flags)
+            summary.seconds = time.monotonic() - started
+            return summary
     by_id = {i["item_id"]: i for i in item_fields(settings.db_path, task.item_kind,
                                                  [i for i, _ in todo])}
     items = [by_id[i] for i, _ in todo if i in by_id]
@@ -183,11 +216,10 @@ def _calibrate(settings: Settings, task: TaskSpec, verifier: _Verifier, seeds: S
     the seed items' groups when there are both kinds, else on the flags' answers alone."""
     calibrator: Calibrator | None = None
     if len({r.positive for r in seeds}) == 2:
-        seed_raw = verifier.raw([r.item for r in seeds])
-        kept = [(r, p) for r, p in zip(seeds, seed_raw, strict=True) if p is not None]
-        calibrator = fit_semi(flag_raw, [p for _, p in kept], [r.positive for r, _ in kept])
-        verifier.seed_raw = dict(zip([r.item_id for r, _ in kept], [p for _, p in kept],
-                                     strict=True))
+        verifier.ask_seed()
+        kept = [r for r in seeds if r.item_id in verifier.seed_raw]
+        calibrator = fit_semi(flag_raw, [verifier.seed_raw[r.item_id] for r in kept],
+                              [r.positive for r in kept])
     if calibrator is None or calibrator.method == "raw":
         calibrator = fit_batch(flag_raw)
     if calibrator.method == "raw":

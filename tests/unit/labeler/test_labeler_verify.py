@@ -22,6 +22,16 @@ def _flag_everything(store) -> None:  # type: ignore[no-untyped-def]
     load(store)
 
 
+def _seed(store) -> None:  # type: ignore[no-untyped-def]
+    seeds = {"ad00": True, "ad01": True, "ad04": True, "ad02": False, "ad03": False,
+             "ad05": False}
+    Landing(store.landing_dir).write([
+        Label(label_id=f"s{i}", task="wildlife", item_id=i, item_kind="ad",
+              value="wildlife_product" if pos else "not_wildlife", source="human:me",
+              p_positive=float(pos)) for i, pos in seeds.items()])
+    load(store)
+
+
 def _teacher() -> FakeBackend:
     return FakeBackend({"rules": [[w, "wildlife_product", 0.9] for w in WILD],
                         "default": "not_wildlife"})
@@ -65,13 +75,7 @@ def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, monkeypatch):
     monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
     monkeypatch.setattr("labeler.teach.embed_texts", hashed_embeddings)
     task = load_task("wildlife")
-    seeds = {"ad00": True, "ad01": True, "ad04": True, "ad02": False, "ad03": False,
-             "ad05": False}
-    Landing(store.landing_dir).write([
-        Label(label_id=f"s{i}", task="wildlife", item_id=i, item_kind="ad",
-              value="wildlife_product" if pos else "not_wildlife", source="human:me",
-              p_positive=float(pos)) for i, pos in seeds.items()])
-    load(store)
+    _seed(store)
     _flag_everything(store)
     teacher = _teacher()
     summary = verify_flags(store, task, backend=teacher)
@@ -80,6 +84,23 @@ def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, monkeypatch):
     # The 6 seed items were asked once for calibration; the 6 other flags once to verify.
     assert teacher.calls == 12 and summary.verified == 6
     assert summary.confirmed == 3  # parrot... pangolin, bear bile, hawksbill
+
+
+def test_a_teacher_that_ranks_the_seed_backwards_vetoes_nothing(store, monkeypatch):
+    monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
+    monkeypatch.setattr("labeler.teach.embed_texts", hashed_embeddings)
+    task = load_task("wildlife")
+    _seed(store)
+    _flag_everything(store)
+    backwards = FakeBackend({"rules": [[w, "not_wildlife", 0.9] for w in WILD],
+                             "default": "wildlife_product"})
+    summary = verify_flags(store, task, backend=backwards)
+    assert "no better than chance" in summary.calibration and "AUC 0.00" in summary.calibration
+    # Only the seed was asked; the flags keep their standing and stay open for a better check.
+    assert backwards.calls == 6 and summary.verified == 0 and summary.skipped == 6
+    load(store)
+    assert len(unverified_flags(store, task)) == 6
+    assert query_records(store.db_path, "SELECT count(*) AS n FROM findings")[0]["n"] == 9
 
 
 def test_the_flags_review_queue_holds_findings_nobody_checked_by_hand(store, monkeypatch, tmp_path):

@@ -6,8 +6,8 @@ Run: .venv/bin/python benchmarks/questions.py [--only yada-urgency,bird-wanted] 
 Each question is a task spec in benchmarks/questions/ written the way the README teaches (one
 sentence, two labels with definitions and near misses, two examples), over real human-labelled
 data the specs were not tuned on: the Yada et al. shopping-page texts as binary questions by
-their `Pattern Category`, the Mathur et al. pattern strings as "is this confirmshaming" (the
-other patterns are the negatives), the Stringham et al. bird ads' "wanted ad" and "domestic
+their `Pattern Category`, the Mathur et al. pattern strings as "is this confirmshaming", "a
+limited-time message" or "an activity notification" (the other patterns are the negatives), the Stringham et al. bird ads' "wanted ad" and "domestic
 poultry" labels (2,000 ads drawn at random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
 would, with the embedded teacher:
 - without seed labels: `label` (150 items), `train`, `classify`;
@@ -147,6 +147,8 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
     # whatever the data's README says of the two.
     "bird-poultry": _birds("bird-poultry", "label2"),
     "mathur-confirmshaming": _mathur("mathur-confirmshaming", "Confirmshaming"),
+    "mathur-limited-time": _mathur("mathur-limited-time", "Limited-time Message"),
+    "mathur-activity": _mathur("mathur-activity", "Activity Notification"),
     "demo-wildlife": _demo_wildlife,
 }
 

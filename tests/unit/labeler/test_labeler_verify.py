@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import AD_TITLES, hashed_embeddings, load
 
 from labeler.llm.fake import FakeBackend
@@ -71,12 +72,18 @@ def test_a_human_label_overrules_the_flag_and_the_teacher(store, monkeypatch):
     assert "ad02" not in found and found["ad00"]["verified_by"] == "human:alice"
 
 
-def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, monkeypatch):
+@pytest.fixture
+def seeded_flags(store, monkeypatch):  # type: ignore[no-untyped-def]
+    """Six hand labels (three of each side) and every ad flagged; yields the task."""
     monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
     monkeypatch.setattr("labeler.teach.embed_texts", hashed_embeddings)
-    task = load_task("wildlife")
     _seed(store)
     _flag_everything(store)
+    return load_task("wildlife")
+
+
+def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, seeded_flags):
+    task = seeded_flags
     teacher = _teacher()
     summary = verify_flags(store, task, backend=teacher)
     assert "calibrated on 6 seed labels" in summary.calibration
@@ -86,12 +93,8 @@ def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, monkeypatch):
     assert summary.confirmed == 3  # parrot... pangolin, bear bile, hawksbill
 
 
-def test_a_teacher_that_ranks_the_seed_backwards_vetoes_nothing(store, monkeypatch):
-    monkeypatch.setattr("labeler.verify.embed_texts", hashed_embeddings)
-    monkeypatch.setattr("labeler.teach.embed_texts", hashed_embeddings)
-    task = load_task("wildlife")
-    _seed(store)
-    _flag_everything(store)
+def test_a_teacher_that_ranks_the_seed_backwards_vetoes_nothing(store, seeded_flags):
+    task = seeded_flags
     backwards = FakeBackend({"rules": [[w, "not_wildlife", 0.9] for w in WILD],
                              "default": "wildlife_product"})
     summary = verify_flags(store, task, backend=backwards)

@@ -289,15 +289,15 @@ def unseparated(calibrator: Calibrator, *, min_n: int = 30) -> Collapse | None:
     if calibrator.method == "raw":
         if calibrator.note != NO_GROUPS:
             return None
-        apart = 0.0
+        how = "they form a single group"
     else:
         means, sds = calibrator.params["means"], calibrator.params["sds"]
         apart = (means[1] - means[0]) / float(np.sqrt((sds[0] ** 2 + sds[1] ** 2) / 2))
         if apart >= MIN_SEPARATION:
             return None
+        how = f"they sit {apart:.1f} spreads apart; {MIN_SEPARATION:.0f} or more is clear"
     return Collapse(f"the teacher's answers do not split into a clear 'yes' and a clear 'no' "
-                    f"group (they sit {apart:.1f} spreads apart; {MIN_SEPARATION:.0f} or more is "
-                    "clear), so its labels here are close to guesses",
+                    f"group ({how}), so its labels here are close to guesses",
                     "label a seed set by hand (`snarewatch labels seed`) so decisions come from "
                     "your labels, or sharpen the spec's definitions and near misses")
 

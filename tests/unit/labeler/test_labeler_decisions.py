@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from labeler.decisions import (
+    NO_GROUPS,
     Calibrator,
     Decided,
     collapse,
@@ -81,6 +82,9 @@ def test_answers_without_two_clear_groups_are_called_guesses() -> None:
     problem = unseparated(cal)
     assert problem is not None and "close to guesses" in problem.reason
     assert "labels seed" in problem.advice
+    # Answers the mixture cannot split at all are one group, and said to be.
+    single = unseparated(Calibrator("raw", n=150, note=NO_GROUPS))
+    assert single is not None and "single group" in single.reason
     # Seed-fitted decisions and runs too small to judge are left to the other guards.
     assert unseparated(Calibrator("seed", {"a": 1.0, "b": 0.0}, n=150)) is None
     assert unseparated(fit_batch(hump[:20])) is None

@@ -35,10 +35,10 @@ def trust_line(card: dict[str, Any], student: str | None = None) -> str:
 
 
 def range_note(figures: dict[str, Any], lead: str = "") -> str:
-    """` (6 positive; may be 0.75-0.99)` for seed figures: `lead`, then the range the F1 may
-    really lie in (absent from figures saved before ranges were kept); empty if neither."""
+    """` (6 positive; on all items likely 0.75-0.99)` for seed figures: `lead`, then the 90 %
+    range of the F1 over all the items the seed stands for (absent from figures saved before ranges were kept); empty if neither."""
     bounds = figures.get("f1_range")
     inside = [lead] if lead else []
     if isinstance(bounds, list | tuple) and len(bounds) == 2:
-        inside.append(f"may be {bounds[0]:.2f}-{bounds[1]:.2f}")
+        inside.append(f"on all items likely {bounds[0]:.2f}-{bounds[1]:.2f}")
     return f" ({'; '.join(inside)})" if inside else ""

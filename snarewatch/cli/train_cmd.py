@@ -160,7 +160,7 @@ def _report_training(result: Any, spec: Any, fmt: OutputFormat) -> None:
         if result.seed:
             print_rows([{"student": n, **{k: m.get(k) for k in
                                            ("f1", "precision", "recall", "n", "positives")},
-                         "f1 may be": "-".join(f"{v:.2f}" for v in m.get("f1_range") or [])}
+                         "f1 on all items": "-".join(f"{v:.2f}" for v in m.get("f1_range") or [])}
                         for n, m in result.seed.items()], fmt,
                        title="on the seed labels, out of fold (weighted by stratum; the range "
                              "holds the true F1 9 times in 10)")

@@ -176,7 +176,7 @@ def test_hand_labels_weigh_more_and_are_the_students_exam(store, task):
     assert low < on_seed["f1"] and high <= 1.0 and high - low > 0.1
     assert result.trust["seed_f1_range"] == [low, high]
     assert (f"as low as {low:.2f}" in result.doubt) == (low < 0.6)
-    assert f"may be {low:.2f}-{high:.2f}" in str(result)
+    assert f"on all items likely {low:.2f}-{high:.2f}" in str(result)
 
 
 def test_a_later_student_takes_over_only_when_it_learnt_from_more_hand_labels(store, task):

@@ -10,7 +10,7 @@ def test_a_student_checked_on_hand_labels():
             "cv": {"hybrid": {"f1": 0.812}},
             "seed": {"hybrid": {"f1": 0.9, "n": 40, "positives": 6, "f1_range": [0.71, 0.98]}}}
     assert trust_line(card) == ("150 labels (31 positive), CV F1 0.81 against the teacher, "
-                                "F1 0.90 on 40 hand labels (6 positive; may be 0.71-0.98)")
+                                "F1 0.90 on 40 hand labels (6 positive; on all items likely 0.71-0.98)")
 
 
 def test_a_card_saved_before_ranges_were_kept_still_reads():

@@ -91,6 +91,19 @@ class LabelSummary:
     # seed items the teacher decided against their hand label, surest first (id, label, p, text)
     seed_disputes: list[dict[str, Any]] = field(default_factory=list)
 
+    def dispute_lines(self) -> list[str]:
+        """The hand labels the teacher contradicts most surely, for people: where the spec and
+        the researcher's own reading part, a sentence in the spec's near misses is the cheapest
+        fix (empty when it contradicts none)."""
+        if not self.seed_disputes:
+            return []
+        return ["where it disagrees most surely (a question of definition: say in the spec "
+                "which side it belongs to; a slip of yours: fix it and import again; a plain "
+                "error of the teacher's: its labels are weak on this question, and `train` will "
+                "say whether your hand labels alone do better):"] + [
+            f"  {d['item_id']}: you said {d['label']}, the teacher P(positive) "
+            f"{d['p_positive']:.2f}: {d['text']}" for d in self.seed_disputes]
+
     @property
     def labels_per_minute(self) -> float:
         """Model answers per minute of labelling time (cache hits excluded)."""

@@ -111,7 +111,8 @@ def _report(summary: Any, backend: Any, task: Any, fmt: OutputFormat) -> None:
         err_console.print(f"the teacher agrees with {summary.seed_agreement:.0%} of your "
                           f"{summary.seed_labels} seed labels (weighted); "
                           f"{summary.calibration}", markup=False)
-        _print_disputes(summary.seed_disputes)
+        for line in summary.dispute_lines():
+            err_console.print(line, markup=False)
     advice = thin_seed_advice(task, summary.seed_labels, summary.seed_positive)
     if advice and fmt is not OutputFormat.json:
         err_console.print(f"note: {advice}", markup=False)
@@ -119,21 +120,6 @@ def _report(summary: Any, backend: Any, task: Any, fmt: OutputFormat) -> None:
         raise UntrustworthyResultError(
             f"the labelling run collapsed: {summary.collapsed}. Its labels are stored, but a "
             f"student trained on them would mislead; {summary.advice}")
-
-
-def _print_disputes(disputes: list[dict[str, Any]]) -> None:
-    """Show the hand labels the teacher contradicts most surely: where the spec and the
-    researcher's own reading part, a sentence in the spec's near misses is the cheapest fix."""
-    if not disputes:
-        return
-    err_console.print("where it disagrees most surely (a question of definition: say in the "
-                      "spec which side it belongs to; a slip of yours: fix it and import again; "
-                      "a plain error of the teacher's: its labels are weak on this question, "
-                      "and `train` will say whether your hand labels alone do better):",
-                      markup=False)
-    for d in disputes:
-        err_console.print(f"  {d['item_id']}: you said {d['label']}, the teacher "
-                          f"P(positive) {d['p_positive']:.2f}: {d['text']}", markup=False)
 
 
 def _register_label(app: typer.Typer) -> None:

@@ -93,6 +93,10 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
     if labels.seed_agreement is not None:
         hooks.say(f"the teacher agrees with {labels.seed_agreement:.0%} of the seed labels "
                   "(weighted)")
+        from rich.markup import escape
+
+        for line in labels.dispute_lines():
+            hooks.say(escape(line))  # ad text, not markup
     result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
     hooks.step(f"3/7 train [{task_name}]")
     t = time.perf_counter()

@@ -7,25 +7,28 @@ Each question is a task spec in benchmarks/questions/ written the way the README
 sentence, two labels with definitions and near misses, two examples), over real human-labelled
 data the specs were not tuned on: the Yada et al. shopping-page texts as binary questions by
 their `Pattern Category`, the Mathur et al. pattern strings as "is this confirmshaming", "a
-limited-time message" or "an activity notification" (the other patterns are the negatives), the Stringham et al. bird ads' "wanted ad" and "domestic
-poultry" labels (2,000 ads drawn at random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
+limited-time message" or "an activity notification" (the other patterns are the negatives), the
+Stringham et al. bird ads' "wanted ad" and "domestic poultry" labels (2,000 ads drawn at
+random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
 would, with the embedded teacher:
 - without seed labels: `label` (150 items), `train`, `classify`;
 - with a seed set: `labels seed` (40 items, whose human labels come from the data's gold
   labels), then `label` (150), `train`, `classify` with the teacher verifying the flags;
+- `more` (`--conditions more`): as the seed run, with a second seed set drawn as `labels seed`
+  draws it again (what `label` advises when the first holds few positives);
 - reviewed (`--conditions review`): the seed run, then a person checks the 40 least sure
   findings (`labels export --flags`, labelled from the gold labels, `labels import`), and
   `train`, `classify` and the verification run again; `closest` is the same with the queue of
   `labels export --closest` (the least sure findings and the highest-scored items left
   unflagged, in turn).
 The student is scored on the items nobody labelled (neither the seed nor the teacher nor the
-reviewer); the
-teacher on its own labels. Printed per run: precision, recall, F1, the flag rate against the
-true rate, what the guards said (a collapsed labelling run, a refused student, a flag-rate
-warning), teacher seconds, and whether the findings' F1 fell inside the range `train` gave
-on the seed labels (at the end: in how many runs it did). Answers are cached per question in benchmarks/out/questions/, so
-a rerun (e.g. after a change to training) asks the teacher only what it was not asked before;
-`--fresh` also forgets the answers. Writes benchmarks/out/questions.json.
+reviewer); the teacher on its own labels. Printed per run: precision, recall, F1, the flag rate
+against the true rate, what the guards said (a collapsed labelling run, a refused student, a
+flag-rate warning), teacher seconds, and whether the findings' F1 fell inside the range `train`
+gave on the seed labels (at the end: in how many runs it did). Answers are cached per question
+in benchmarks/out/questions/, so a rerun (e.g. after a change to training) asks the teacher only
+what it was not asked before; `--fresh` also forgets the answers. Writes
+benchmarks/out/questions.json.
 """
 
 from __future__ import annotations
@@ -159,11 +162,11 @@ REVIEWED = {"review": findings_for_review, "closest": closest_calls_for_review}
 
 def _store(q: Question, condition: str, fresh: bool) -> Settings:
     """A new store for one run, with the question's items and the answers of earlier runs
-    (a reviewed run also reuses the seed run's: it asks the teacher the same questions first)."""
+    (a reviewed or `more` run also reuses the seed run's: it asks many of the same questions)."""
     folder = WORK / q.name / condition
     answers: list[Answer] = []
     reused = [folder, WORK / q.name / "seed", WORK / q.name / "review"] \
-        if condition in REVIEWED else [folder]
+        if condition in (*REVIEWED, "more") else [folder]
     for earlier in reused:
         db = earlier / "snarewatch.duckdb"
         if db.exists() and not fresh:
@@ -206,11 +209,15 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
     s = _store(q, condition, args.fresh)
     out: dict[str, Any] = {"question": q.name, "condition": condition}
     seeded: list[str] = []
-    if condition in ("seed", *REVIEWED):
-        items, _ = choose_seed(s, q.spec, args.seed_size, seed=0)
-        seeded = [i["item_id"] for i in items]
-        _gold_labels(s, q, seeded)
+    if condition in ("seed", "more", *REVIEWED):
+        # `more` follows the advice for a thin seed: `labels seed` once more, skipping the
+        # items already labelled, before labelling with the teacher.
+        for _ in range(2 if condition == "more" else 1):
+            items, _ = choose_seed(s, q.spec, args.seed_size, seed=0)
+            _gold_labels(s, q, [i["item_id"] for i in items])
+            seeded += [i["item_id"] for i in items]
         out["seed_positives"] = sum(q.truth[i] for i in seeded)
+        out["seed_labels"] = len(seeded)
     t = time.perf_counter()
     labels = label_items(s, q.spec, budget=args.budget, backend=backend, seed=0)
     load_pending(s.db_path, s.landing_dir)

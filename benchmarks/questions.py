@@ -384,14 +384,20 @@ def _order(key: tuple[str, str]) -> tuple[int, str]:
 def main() -> None:
     """Run the chosen questions without and with a seed set; print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=SHARED_DATA)
-    parser.add_argument("--only", default=",".join(QUESTIONS))
-    parser.add_argument("--conditions", default="noseed,seed")
-    parser.add_argument("--budget", type=int, default=150)
-    parser.add_argument("--seed-size", type=int, default=40)
+    parser.add_argument("--data", type=Path, default=SHARED_DATA,
+                        help="The shared data folder (default: ../shared/data).")
+    parser.add_argument("--only", default=",".join(QUESTIONS),
+                        help="Comma-separated questions: " + ", ".join(QUESTIONS) + ".")
+    parser.add_argument("--conditions", default="noseed,seed",
+                        help="Comma-separated: noseed, seed, more (a second seed set), review, "
+                             "closest (a person checks 40 rows of a queue).")
+    parser.add_argument("--budget", type=int, default=150, help="Items the teacher labels.")
+    parser.add_argument("--seed-size", type=int, default=40,
+                        help="Hand labels per seed set (taken from the gold labels).")
     parser.add_argument("--review", type=int, default=40,
                         help="Findings a person checks in the `review` condition.")
-    parser.add_argument("--backend", default="embedded")
+    parser.add_argument("--backend", default="embedded",
+                        help="The teacher: embedded | openai | gguf:PATH.")
     parser.add_argument("--fresh", action="store_true", help="Forget cached answers too.")
     args = parser.parse_args()
     if not args.data.exists():

@@ -314,8 +314,10 @@ def disagrees_with_seed(rate: float | None, seed: Sequence[SeedRow], n: int, *,
         return None
     return Collapse(f"{rate:.0%} of the {n} decisions are positive, where your seed labels "
                     f"suggest {expected:.0%}",
-                    "check that the seed labels follow the spec's definitions and that the "
-                    "items are the ones the question is about; then label again")
+                    "check the hand labels the teacher contradicts against the spec's "
+                    "definitions; `train` will still score every student on your hand labels "
+                    "and keep one trained on them alone if it does better, and a second seed "
+                    "set (`snarewatch labels seed` again) often helps")
 
 
 @dataclass

@@ -93,8 +93,6 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
     if labels.seed_agreement is not None:
         hooks.say(f"the teacher agrees with {labels.seed_agreement:.0%} of the seed labels "
                   "(weighted)")
-        from rich.markup import escape
-
         for line in labels.dispute_lines():
             hooks.say(escape(line))  # ad text, not markup
     result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
@@ -109,6 +107,18 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
     hooks.say(escape(str(result["train"])))
     if result["train"].verdict:
         hooks.say(f"baseline: {escape(str(result['train'].verdict))}")
+    if not result["train"].promoted and seeded:
+        # What `train` advises when the hand labels are too thin: a second seed set.
+        hooks.say(f"[yellow]{task_name}: the student was not promoted[/yellow] "
+                  f"({escape('; '.join(result['train'].refused))}); as `train` advises, a "
+                  "second seed set")
+        seeded += seed_from_truth(s, task, job.seed, hooks)
+        try:
+            result["train"] = train.run(s, TrainJob(task=task_name, seed=job.seed), hooks)
+        except StudentError as exc:
+            hooks.say(f"[yellow]no student for {task_name}:[/yellow] {escape(str(exc))}")
+            return result
+        hooks.say(escape(str(result["train"])))
     if not result["train"].promoted:
         hooks.say(f"[yellow]{task_name}: the student was not promoted[/yellow] "
                   f"({escape('; '.join(result['train'].refused))}): no flags")

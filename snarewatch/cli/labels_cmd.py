@@ -97,10 +97,12 @@ def _register_labels(app: typer.Typer) -> None:
 
         Half the items are drawn among those most like the task's positive definition (so the
         seed holds positives even for rare questions), half from the rest; each item keeps the
-        weight of its half, so estimates on the seed stay honest. Fill `human_label` with the
-        task's label names, then import the file with `labels import`. With seed labels of both
-        kinds, `label` calibrates the teacher on them, `train` sets the student's threshold and
-        reports its precision on them, and `classify` verifies flags against them.
+        weight of its half, so estimates on the seed stay honest. Run it again for more: the
+        next set skips what is labelled and ranks "most like" by your hand labels too. Fill
+        `human_label` with the task's label names, then import the file with `labels import`.
+        With seed labels of both kinds, `label` calibrates the teacher on them, `train` sets the
+        student's threshold and reports its precision on them, and `classify` verifies flags
+        against them.
         """
         from labeler.humans import write_export
         from labeler.seeds import choose_seed
@@ -121,8 +123,10 @@ def _register_labels(app: typer.Typer) -> None:
                           text=task.render(i), human_label="", note="") for i in items]
         write_export(rows, out)
         similar = draw.strata.count("similar")
-        console.print(f"wrote {len(rows)} items to {out} ({similar} drawn among the items most "
-                      "like the positive definition, the rest across everything else).")
+        like = ("your hand labels and the definition make look most positive"
+                if draw.similar_by == "hand labels" else "most like the positive definition")
+        console.print(f"wrote {len(rows)} items to {out} ({similar} drawn among the items {like}, "
+                      "the rest across everything else).")
         console.print(f"Fill `human_label` with one of: {', '.join(task.label_names)} (leave a "
                       "row blank to skip it), then:")
         console.print(f"  snarewatch labels import {task.name} {out} --annotator YOUR_NAME",

@@ -35,6 +35,26 @@ def test_small_pools_are_drawn_whole_and_diverse() -> None:
     assert len(draw.indices) == 20 and set(draw.strata) == {"all"}
 
 
+def test_guided_scores_rank_items_like_the_hand_labelled_positives_first() -> None:
+    from labeler.seeds import guided_scores
+
+    rng = np.random.default_rng(2)
+    # Positives lie along one direction the definition's anchor only roughly points to.
+    direction = np.eye(8, dtype=np.float32)[0]
+    emb = rng.normal(size=(400, 8)).astype(np.float32)
+    truth = rng.random(400) < 0.1
+    emb[truth] += 3 * direction
+    labelled = list(range(40))
+    anchor = (direction + np.eye(8, dtype=np.float32)[1])[None, :]
+    scores = guided_scores(emb, labelled, truth[labelled].tolist(), anchor)
+    assert scores is not None and scores.shape == (400,)
+    top = np.argsort(-scores)[:40]
+    assert truth[top].mean() > 3 * truth.mean()
+    # A hand-labelled negative is needed to learn anything beyond the definition.
+    assert guided_scores(emb, [0, 1], [True, True], anchor) is None
+    assert guided_scores(emb, [], [], anchor) is None
+
+
 @pytest.fixture
 def cli(store, monkeypatch, tmp_path):
     import snarewatch.cli._common as common
@@ -99,6 +119,27 @@ def test_seed_export_import_then_label_calibrates_on_the_seed(cli, store, tmp_pa
     assert "calibrated on 8 seed labels" in summary["calibration"]
     assert summary["seed_agreement"] == 1.0
     assert "hand labels hold only" not in result.stderr  # JSON output stays clean
+
+
+def test_a_second_seed_set_skips_the_first_and_is_guided_by_its_labels(cli, store, tmp_path):
+    first, second = tmp_path / "seed.csv", tmp_path / "more.csv"
+    cli("labels", "seed", "wildlife", "--size", "8", "--out", str(first))
+    _fill_sheet(first)
+    assert cli("labels", "import", "wildlife", str(first), "--annotator", "me").exit_code == 0
+    done = cli("labels", "seed", "wildlife", "--size", "4", "--out", str(second))
+    assert done.exit_code == 0
+    assert "your hand labels and the definition make look most positive" in \
+        " ".join(done.stdout.split())
+    before = {r["item_id"] for r in csv.DictReader(first.open())}
+    after = {r["item_id"] for r in csv.DictReader(second.open())}
+    assert len(after) == 4 and not before & after
+    from snarewatch.store import load_pending, query_records
+
+    load_pending(store.db_path, store.landing_dir)
+    recorded = query_records(store.db_path, "SELECT params FROM samples WHERE method = 'seed'")
+    by = [json.loads(r["params"])["similar_by"] if isinstance(r["params"], str)
+          else r["params"]["similar_by"] for r in recorded]
+    assert sorted(set(by)) == ["definition", "hand labels"]
 
 
 def test_label_names_the_hand_labels_the_teacher_contradicts_most(cli, tmp_path):

@@ -315,9 +315,23 @@ def _seed_checks(settings: Settings, task: TaskSpec, data: TrainingData, positiv
 
 
 def _choose_on_seed(checks: dict[str, Any], data: TrainingData) -> tuple[str, str]:
+    """The student to fit, from every candidate's out-of-fold F1 on the seed labels, and why.
+
+    The LLM labels must earn their place: a student on them is chosen only when it beats the
+    seed-only baseline by at least `AUTO_MARGIN`; a tie goes to the student that learnt from
+    people alone. Among those that beat it, the fastest within `AUTO_MARGIN` of the best wins.
+    """
     ranked = sorted(checks.values(), key=lambda c: -c.metrics["f1"])
-    best = ranked[0]
     scores = ", ".join(f"{c.student} {c.metrics['f1']:.3f}" for c in ranked)
+    if BASELINE in checks:
+        base = checks[BASELINE].metrics["f1"]
+        ranked = [c for c in ranked if c.student != BASELINE
+                  and c.metrics["f1"] - base >= AUTO_MARGIN - 1e-9]
+        if not ranked:
+            return BASELINE, (f"{BASELINE}: no student on LLM labels beat the seed-only "
+                              f"baseline by {AUTO_MARGIN} F1 on the seed labels ({scores})")
+        checks = {c.student: c for c in ranked}
+    best = ranked[0]
     order = [n for n in AUTO_CANDIDATES if n in checks] + [n for n in checks
                                                             if n not in AUTO_CANDIDATES]
     for name in order:
@@ -356,7 +370,8 @@ def _baseline_verdict(checks: dict[str, Any], chosen: str) -> str:
                    key=lambda c: c.metrics["f1"])
     gap = best_llm.metrics["f1"] - base
     if chosen == BASELINE:
-        return (f"the seed-only baseline ({BASELINE}) won: F1 {base:.3f} on the seed against "
+        how = "won" if gap < 0 else f"kept (a student on LLM labels must beat it by {AUTO_MARGIN})"
+        return (f"the seed-only baseline ({BASELINE}) {how}: F1 {base:.3f} on the seed against "
                 f"{best_llm.metrics['f1']:.3f} for the best student on LLM labels "
                 f"({best_llm.student}); the LLM labels did not help")
     return (f"{best_llm.student} on LLM and seed labels beat the seed-only baseline by "

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
+import pytest
 
 from classifiers.classify import predict_texts
 from classifiers.cv import cross_validate, make_folds
@@ -98,3 +101,29 @@ def test_rare_labels_share_a_stratum_without_warnings() -> None:
             folds, _ = make_folds(labels, g, k=5)
             test_rows = sorted(i for _, test in folds for i in test)
             assert test_rows == list(range(len(labels)))  # every row held out exactly once
+
+
+def _check(student: str, f1: float) -> SimpleNamespace:
+    return SimpleNamespace(student=student, metrics={"f1": f1})
+
+
+@pytest.mark.parametrize(("scores", "chosen"), [
+    # A tie, or a gain under the margin, goes to the student that learnt from people alone.
+    ({"tfidf": 0.96, "hybrid": 0.955, "setfit": 0.96}, "setfit"),
+    ({"tfidf": 0.965, "setfit": 0.96}, "setfit"),
+    # Beating it by the margin earns the LLM labels their place; the faster of near equals wins.
+    ({"tfidf": 0.95, "hybrid": 0.955, "setfit": 0.90}, "tfidf"),
+    ({"tfidf": 0.90, "hybrid": 0.97, "setfit": 0.92}, "hybrid"),
+    ({"tfidf": 0.80, "setfit": 0.92}, "setfit"),
+])
+def test_students_on_llm_labels_must_beat_the_seed_only_baseline(scores, chosen) -> None:
+    from classifiers.train import _baseline_verdict, _choose_on_seed
+
+    checks = {n: _check(n, f) for n, f in scores.items()}
+    name, why = _choose_on_seed(checks, None)  # type: ignore[arg-type]
+    assert name == chosen
+    verdict = _baseline_verdict(checks, name)
+    if chosen == "setfit":
+        assert "did not help" in verdict and ("kept" in verdict or "won" in verdict)
+    else:
+        assert "beat the seed-only baseline by +" in verdict

@@ -381,13 +381,19 @@ def _order(key: tuple[str, str]) -> tuple[int, str]:
     return (names.index(key[0]) if key[0] in names else len(names), key[1])
 
 
-def main() -> None:
-    """Run the chosen questions without and with a seed set; print and save the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_question_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--data` (the shared data folder) and `--only` (which questions), for every benchmark
+    that runs over these questions."""
     parser.add_argument("--data", type=Path, default=SHARED_DATA,
                         help="The shared data folder (default: ../shared/data).")
     parser.add_argument("--only", default=",".join(QUESTIONS),
                         help="Comma-separated questions: " + ", ".join(QUESTIONS) + ".")
+
+
+def main() -> None:
+    """Run the chosen questions without and with a seed set; print and save the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_question_arguments(parser)
     parser.add_argument("--conditions", default="noseed,seed",
                         help="Comma-separated: noseed, seed, more (a second seed set), review, "
                              "closest (a person checks 40 rows of a queue).")

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from benchmarks._machine import OUT_DIR, SHARED_DATA, machine_line, write_result  # noqa: E402
-from benchmarks.questions import QUESTIONS  # noqa: E402
+from benchmarks._machine import OUT_DIR, machine_line, write_result  # noqa: E402
+from benchmarks.questions import QUESTIONS, add_question_arguments  # noqa: E402
 from labeler.embed import embed_texts  # noqa: E402
 from labeler.seeds import draw_seed, guided_scores, positive_anchors, prototype_scores  # noqa: E402
 
@@ -65,10 +65,7 @@ def second_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]
 def main() -> None:
     """Draw, count and print; save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=SHARED_DATA,
-                        help="The shared data folder (default: ../shared/data).")
-    parser.add_argument("--only", default=",".join(QUESTIONS),
-                        help="Comma-separated questions: " + ", ".join(QUESTIONS) + ".")
+    add_question_arguments(parser)
     parser.add_argument("--draws", type=int, default=4, help="Sampling seeds per question.")
     parser.add_argument("--size", type=int, default=40, help="Hand labels per seed set.")
     args = parser.parse_args()

@@ -91,6 +91,9 @@ def embed_texts(
         fresh = encode([texts[i] for i in todo], batch_size)
         new_keys = [cache_keys[i] for i in todo]
         _write_chunk(folder, new_keys, fresh)
+        # The vectors as the cache holds them: a first call and every later one see the same
+        # numbers, so a draw with the same seed picks the same items.
+        fresh = fresh.astype(np.float16).astype(np.float32)
         cached.update(zip(new_keys, fresh, strict=True))
     log.info("embeddings: %d cached, %d computed", len(texts) - len(todo), len(todo))
     out = np.zeros((len(texts), DIM), dtype=np.float32)

@@ -95,14 +95,16 @@ def _register_labels(app: typer.Typer) -> None:
              seed_value: int = typer.Option(0, "--seed", help="Sampling seed (recorded).")) -> None:
         """Draw a small, diverse seed set to label by hand: the first step of a new task.
 
-        Half the items are drawn among those most like the task's positive definition (so the
-        seed holds positives even for rare questions), half from the rest; each item keeps the
-        weight of its half, so estimates on the seed stay honest. Run it again for more: the
-        next set skips what is labelled and ranks "most like" by your hand labels too. Fill
-        `human_label` with the task's label names, then import the file with `labels import`.
-        With seed labels of both kinds, `label` calibrates the teacher on them, `train` sets the
-        student's threshold and reports its precision on them, and `classify` verifies flags
-        against them.
+        Half the items come from those most like the task's positive definition
+        (so the seed holds positives even for rare questions), half from the
+        rest; each item keeps the weight of its half, so estimates on the seed
+        stay honest. Run it again for more: the next set skips what is labelled
+        and ranks "most like" by your hand labels too.
+
+        Fill `human_label` with the task's label names, then `labels import`
+        the file. With seed labels of both kinds, `label` calibrates the teacher
+        on them, `train` sets the student's threshold and reports its precision
+        on them, and `classify` verifies flags against them.
         """
         from labeler.humans import write_export
         from labeler.seeds import choose_seed

@@ -72,11 +72,19 @@ class VerifySummary:
     seconds: float = 0.0
     cost_usd: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
+    seed_asked: int = 0  # seed items the teacher answered first, to check itself on them
 
     @property
     def seconds_per_flag(self) -> float:
-        """Teacher seconds per verified flag."""
+        """Teacher seconds per verified flag (the seed items asked first included)."""
         return self.seconds / self.verified if self.verified else 0.0
+
+    def time_text(self) -> str:
+        """The teacher's time per flag, saying when it also paid for the seed questions: with
+        few flags those dominate (80 seed items asked for 4 flags)."""
+        text = f"{self.seconds_per_flag:.2f} s a flag"
+        return text + (f", counting the {self.seed_asked} seed items asked first"
+                       if self.seed_asked else "")
 
 
 def unverified_flags(settings: Settings, task: TaskSpec) -> list[tuple[str, float]]:
@@ -198,6 +206,7 @@ def verify_flags(
         summary.threshold = 0.5
     if seeds:
         _seed_figures(verifier, seeds, calibrator, summary)
+    summary.seed_asked = len(verifier.seed_raw)
     model_ids = _flagging_models(settings, task)
     records = [_verdict(task, item["item_id"], model_ids.get(item["item_id"], ""), summary, r,
                         calibrator, summary.threshold, run_id)

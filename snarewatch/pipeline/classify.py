@@ -138,7 +138,7 @@ def _verify(settings: Settings, spec: Any, job: ClassifyJob, hooks: Hooks, backe
     if checked.verified:
         hooks.note(f"verified {checked.verified} flags: {checked.confirmed} confirmed, "
                    f"{checked.rejected} rejected ({checked.calibration}; "
-                   f"{checked.seconds_per_flag:.2f} s a flag)")
+                   f"{checked.time_text()})")
     elif checked.flags and checked.calibration:
         hooks.note(f"{checked.flags} flags {checked.calibration}")
     return checked

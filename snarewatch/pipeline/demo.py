@@ -171,8 +171,8 @@ def _classify(s: Settings, task_name: str, verify: bool, teacher: Any, hooks: Ho
         checked = run.checked
         result["verify"] = checked
         hooks.say(f"the teacher re-checked {checked.verified} flags: {checked.confirmed} "
-                  f"confirmed, {checked.rejected} rejected ({checked.seconds_per_flag:.2f} s "
-                  f"a flag; {escape(str(checked.calibration))})")
+                  f"confirmed, {checked.rejected} rejected ({checked.time_text()}; "
+                  f"{escape(str(checked.calibration))})")
 
 
 class _Quiet(Hooks):

@@ -46,6 +46,7 @@ def test_without_a_seed_the_teacher_rejects_what_it_calls_negative(store, monkey
     summary = verify_flags(store, task, backend=_teacher())
     load(store)
     assert summary.verified == 12 and summary.confirmed == 6 and summary.rejected == 6
+    assert summary.seed_asked == 0 and summary.time_text().endswith("s a flag")
     found = query_records(store.db_path, "SELECT item_id, verification, verified_by FROM findings")
     assert len(found) == 6 and {r["verification"] for r in found} == {"confirmed"}
     assert {r["verified_by"] for r in found} == {"llm:fake"}
@@ -91,6 +92,9 @@ def test_with_a_seed_the_cut_is_set_on_the_hand_labels(store, seeded_flags):
     # The 6 seed items were asked once for calibration; the 6 other flags once to verify.
     assert teacher.calls == 12 and summary.verified == 6
     assert summary.confirmed == 3  # parrot... pangolin, bear bile, hawksbill
+    # The time a flag says what else it paid for.
+    assert summary.seed_asked == 6 and "counting the 6 seed items asked first" in \
+        summary.time_text()
 
 
 def test_a_teacher_that_ranks_the_seed_backwards_vetoes_nothing(store, seeded_flags):

@@ -152,6 +152,8 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
     "mathur-confirmshaming": _mathur("mathur-confirmshaming", "Confirmshaming"),
     "mathur-limited-time": _mathur("mathur-limited-time", "Limited-time Message"),
     "mathur-activity": _mathur("mathur-activity", "Activity Notification"),
+    "mathur-high-demand": _mathur("mathur-high-demand", "High-demand Message"),
+    "mathur-countdown": _mathur("mathur-countdown", "Countdown Timer"),
     "demo-wildlife": _demo_wildlife,
 }
 

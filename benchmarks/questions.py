@@ -7,7 +7,8 @@ Each question is a task spec in benchmarks/questions/ written the way the README
 sentence, two labels with definitions and near misses, two examples), over real human-labelled
 data the specs were not tuned on: the Yada et al. shopping-page texts as binary questions by
 their `Pattern Category`, the Mathur et al. pattern strings as "is this confirmshaming", "a
-limited-time message" or "an activity notification" (the other patterns are the negatives), the
+limited-time message", "an activity notification", "a high-demand message" or "a countdown
+timer" (the other patterns are the negatives), the
 Stringham et al. bird ads' "wanted ad" and "domestic poultry" labels (2,000 ads drawn at
 random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
 would, with the embedded teacher:

@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 DIM = 384
 
 
+def unit_rows(rows: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (float32; an all-zero row stays zero)."""
+    rows = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms > 0, norms, 1.0)
+
+
 def _cache_key(key: str, text: str) -> str:
     # The text is part of the key: an item whose text changed (a re-crawled ad) is re-embedded.
     return hashlib.sha256(f"{key}\x1f{text}".encode()).hexdigest()[:32]

@@ -12,13 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from labeler.embed import unit_rows
 from labeler.prompts import Shot
-
-
-def _unit(rows: np.ndarray) -> np.ndarray:
-    rows = np.asarray(rows, dtype=np.float32)
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows / np.where(norms > 0, norms, 1.0)
 
 
 @dataclass
@@ -33,7 +28,7 @@ class ExamplePool:
     def __post_init__(self) -> None:
         if len(self.texts) != len(self.labels) or len(self.texts) != len(self.embeddings):
             raise ValueError("texts, labels and embeddings must have the same length")
-        self.embeddings = _unit(self.embeddings) if len(self.texts) else \
+        self.embeddings = unit_rows(self.embeddings) if len(self.texts) else \
             np.zeros((0, 1), dtype=np.float32)
         if not self.ids:
             self.ids = [str(i) for i in range(len(self.texts))]
@@ -49,7 +44,7 @@ class ExamplePool:
         """
         if k <= 0 or not len(self):
             return []
-        query = _unit(np.asarray(embedding).reshape(1, -1))[0]
+        query = unit_rows(np.asarray(embedding).reshape(1, -1))[0]
         sims = self.embeddings @ query
         order = np.argsort(-sims, kind="stable")
         picked: list[int] = []

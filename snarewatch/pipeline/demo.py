@@ -72,8 +72,7 @@ def run(s: Settings, job: DemoJob, hooks: Hooks = QUIET, *, backend: Any = None
 def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Hooks,
               timings: dict[str, float]) -> dict[str, Any]:
     """Label a diversity sample, train a student and classify every item of one task."""
-    from classifiers.base import StudentError
-    from snarewatch.pipeline import label, train
+    from snarewatch.pipeline import label
     from snarewatch.pipeline.demo_seed import seed_from_truth
     from snarewatch.tasks import load_task
 
@@ -98,30 +97,9 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
     result: dict[str, Any] = {"labels": labels, "train": None, "classify": None}
     hooks.step(f"3/7 train [{task_name}]")
     t = time.perf_counter()
-    try:
-        result["train"] = train.run(s, TrainJob(task=task_name, seed=job.seed), hooks)
-    except StudentError as exc:  # e.g. the sample held no positive: say so, go on
-        hooks.say(f"[yellow]no student for {task_name}:[/yellow] {escape(str(exc))}")
-        return result
+    seeded = _train(s, task, job, seeded, hooks, result)
     timings[f"train {task_name}"] = time.perf_counter() - t
-    hooks.say(escape(str(result["train"])))
-    if result["train"].verdict:
-        hooks.say(f"baseline: {escape(str(result['train'].verdict))}")
-    if not result["train"].promoted and seeded:
-        # What `train` advises when the hand labels are too thin: a second seed set.
-        hooks.say(f"[yellow]{task_name}: the student was not promoted[/yellow] "
-                  f"({escape('; '.join(result['train'].refused))}); as `train` advises, a "
-                  "second seed set")
-        seeded += seed_from_truth(s, task, job.seed, hooks)
-        try:
-            result["train"] = train.run(s, TrainJob(task=task_name, seed=job.seed), hooks)
-        except StudentError as exc:
-            hooks.say(f"[yellow]no student for {task_name}:[/yellow] {escape(str(exc))}")
-            return result
-        hooks.say(escape(str(result["train"])))
-    if not result["train"].promoted:
-        hooks.say(f"[yellow]{task_name}: the student was not promoted[/yellow] "
-                  f"({escape('; '.join(result['train'].refused))}): no flags")
+    if result["train"] is None or not result["train"].promoted:
         return result
     hooks.step(f"4/7 classify [{task_name}]")
     t = time.perf_counter()
@@ -130,6 +108,40 @@ def _run_task(s: Settings, task_name: str, job: DemoJob, teacher: Any, hooks: Ho
     if seeded and job.review:
         _review(s, task, job, teacher, hooks, timings, result)
     return result
+
+
+def _train(s: Settings, task: Any, job: DemoJob, seeded: int, hooks: Hooks,
+           result: dict[str, Any]) -> int:
+    """Train the task's student into `result["train"]` (None when none could be trained).
+
+    A student refused for thin hand labels gets what `train` advises, a second seed set, and
+    one more try before the demo gives up on flags. Returns the hand labels drawn so far.
+    """
+    from classifiers.base import StudentError
+    from snarewatch.pipeline import train
+    from snarewatch.pipeline.demo_seed import seed_from_truth
+
+    for attempt in range(2):
+        try:
+            result["train"] = train.run(s, TrainJob(task=task.name, seed=job.seed), hooks)
+        except StudentError as exc:  # e.g. the sample held no positive: say so, go on
+            hooks.say(f"[yellow]no student for {task.name}:[/yellow] {escape(str(exc))}")
+            result["train"] = None
+            return seeded
+        hooks.say(escape(str(result["train"])))
+        if result["train"].verdict:
+            hooks.say(f"baseline: {escape(str(result['train'].verdict))}")
+        if result["train"].promoted:
+            return seeded
+        refused = escape("; ".join(result["train"].refused))
+        if attempt or not seeded:
+            hooks.say(f"[yellow]{task.name}: the student was not promoted[/yellow] ({refused}):"
+                      " no flags")
+            return seeded
+        hooks.say(f"[yellow]{task.name}: the student was not promoted[/yellow] ({refused}); as "
+                  "`train` advises, a second seed set")
+        seeded += seed_from_truth(s, task, job.seed, hooks)
+    return seeded
 
 
 def _review(s: Settings, task: Any, job: DemoJob, teacher: Any, hooks: Hooks,

@@ -13,6 +13,7 @@ import sys
 import typer
 
 from snarewatch.cli._common import run_app
+from snarewatch.cli._help import reflow_app
 
 app = typer.Typer(
     name="snarewatch",
@@ -67,6 +68,7 @@ for _name in COMMAND_MODULES:
             raise
         continue
     _module.register(app)
+reflow_app(app)
 
 
 def main() -> None:

@@ -237,8 +237,9 @@ def train_task(
     seed_figures = {n: {**c.metrics, "n": c.n, "positives": c.positives,
                         "seconds": round(c.seconds, 2)} for n, c in checks.items()}
     refused = _guards(positives, results.get(chosen), checks.get(chosen))
-    if not any(data.human):
-        # Without hand labels nothing else can tell that the teacher guessed: its warning stands.
+    if not checks:
+        # Without hand labels that can check the student (none, or too few of one side) nothing
+        # else can tell that the teacher guessed: its warning stands.
         warned = _labelling_warning(settings, task.name)
         if warned:
             refused.append(f"its labels come from a labelling run that warned: {warned}")

@@ -128,7 +128,7 @@ def test_a_student_with_too_few_positives_is_saved_but_not_promoted(store, task)
     assert forced.promoted
 
 
-def test_labels_of_a_run_that_warned_are_not_promoted_without_hand_labels(store, task):
+def test_labels_of_a_run_that_warned_are_not_promoted_without_hand_labels_to_check(store, task):
     from datetime import UTC, datetime
 
     from classifiers.registry import promoted_model
@@ -145,10 +145,14 @@ def test_labels_of_a_run_that_warned_are_not_promoted_without_hand_labels(store,
     load_pending(store.db_path, store.landing_dir)
     assert not result.promoted and promoted_model(store, task.name) is None
     assert any(warning in r for r in result.refused)
-    # Hand labels check the teacher: the seed's figures decide, not the run's warning.
+    # Hand labels holding one positive cannot check the student: the warning still stands.
     rows = query_records(store.db_path, "SELECT item_id, value FROM current_labels ORDER BY 1")
-    for r in [r for r in rows if r["value"] == "dark"][:6] + \
-            [r for r in rows if r["value"] == "not_dark"][:6]:
+    darks = [r for r in rows if r["value"] == "dark"]
+    for r in darks[:1] + [r for r in rows if r["value"] == "not_dark"][:6]:
+        _relabel(store, task, [r["item_id"]], r["value"], "human:me", "h")
+    assert any(warning in r for r in train_task(store, task, student="tfidf").refused)
+    # Hand labels of both kinds check the teacher: the seed's figures decide, not the warning.
+    for r in darks[1:6]:
         _relabel(store, task, [r["item_id"]], r["value"], "human:me", "h")
     assert not any(warning in r for r in train_task(store, task, student="tfidf").refused)
 

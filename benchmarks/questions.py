@@ -155,6 +155,8 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
     "mathur-activity": _mathur("mathur-activity", "Activity Notification"),
     "mathur-high-demand": _mathur("mathur-high-demand", "High-demand Message"),
     "mathur-countdown": _mathur("mathur-countdown", "Countdown Timer"),
+    "mathur-low-stock": _mathur("mathur-low-stock", "Low-stock Message"),
+    "mathur-pressured-selling": _mathur("mathur-pressured-selling", "Pressured Selling"),
     "demo-wildlife": _demo_wildlife,
 }
 

@@ -7,10 +7,10 @@ Each question is a task spec in benchmarks/questions/ written the way the README
 sentence, two labels with definitions and near misses, two examples), over real human-labelled
 data the specs were not tuned on: the Yada et al. shopping-page texts as binary questions by
 their `Pattern Category`, the Mathur et al. pattern strings as "is this confirmshaming", "a
-limited-time message", "an activity notification", "a high-demand message" or "a countdown
-timer" (the other patterns are the negatives), the
-Stringham et al. bird ads' "wanted ad" and "domestic poultry" labels (2,000 ads drawn at
-random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
+limited-time message", "an activity notification", "a high-demand message", "a countdown
+timer", "a low-stock message" or "pressured selling" (the other patterns are the negatives), the
+Stringham et al. bird ads' "wanted ad", "domestic poultry" and "no live bird" labels (2,000 ads
+drawn at random), and the demo marketplace's wildlife task. Every question runs twice, as a new user
 would, with the embedded teacher:
 - without seed labels: `label` (150 items), `train`, `classify`;
 - with a seed set: `labels seed` (40 items, whose human labels come from the data's gold
@@ -150,6 +150,8 @@ QUESTIONS: dict[str, Callable[[Path], Question]] = {
     # The poultry ads (chickens, ducks, pigeons) are label2: label1 holds cages and supplies,
     # whatever the data's README says of the two.
     "bird-poultry": _birds("bird-poultry", "label2"),
+    # label1 marks the ads that offer no live bird (cages, aviaries, supplies, events).
+    "bird-supplies": _birds("bird-supplies", "label1"),
     "mathur-confirmshaming": _mathur("mathur-confirmshaming", "Confirmshaming"),
     "mathur-limited-time": _mathur("mathur-limited-time", "Limited-time Message"),
     "mathur-activity": _mathur("mathur-activity", "Activity Notification"),

@@ -11,15 +11,15 @@ seed alone, then fits that student on the whole seed, flags the other items at t
 and scores them against the gold labels. Per question and in all it prints how often the
 measured F1 fell inside the range, under it and above it, and the mean gap between the seed's
 F1 and the measured F1 (the seed's F1 is taken with each fold flagged at a cut the other folds
-chose; the gap at the cut fitted to the whole seed is printed beside it). No LLM is asked, so the students are those trained on the
-seed alone (TF-IDF and logistic regression on MiniLM embeddings); with a teacher's labels added
-the students change, the check does not. The questions are those of `questions.py`.
+chose; the gap at the cut fitted to the whole seed is printed beside it). No LLM is asked, so
+the students are those trained on the seed alone (TF-IDF and logistic regression on MiniLM
+embeddings); with a teacher's labels added the students change, the check does not. The
+questions are those of `questions.py`.
 Writes benchmarks/out/seed_check.json.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -31,13 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from benchmarks._machine import OUT_DIR, machine_line, write_result  # noqa: E402
-from benchmarks.questions import QUESTIONS, add_question_arguments  # noqa: E402
+from benchmarks._machine import write_result  # noqa: E402
+from benchmarks.seed_draw import embedded_question, seed_arguments  # noqa: E402
 from classifiers import embedding  # noqa: E402
 from classifiers.registry import student_class  # noqa: E402
 from classifiers.seedcheck import MIN_PER_SIDE, check_on_seed  # noqa: E402
-from labeler.embed import embed_texts  # noqa: E402
-from labeler.seeds import draw_seed, prototype_scores  # noqa: E402
+from labeler.seeds import draw_seed  # noqa: E402
 from snarewatch.metrics import binary_metrics  # noqa: E402
 
 STUDENTS = ("tfidf", "embed")
@@ -47,26 +46,20 @@ STUDENTS = ("tfidf", "embed")
 def check_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]:
     """Per sampling seed and student: the seed check's F1 and range, and the F1 measured on
     every item outside the seed."""
-    q = QUESTIONS[name](data)
-    items = [{**r.model_dump(), "item_id": getattr(r, "ad_id", None) or r.element_id}
-             for r in q.records]
-    cache = OUT_DIR / "seed_draw_cache"
-    texts = [q.spec.render(i) for i in items]
-    emb = embed_texts(texts, cache_dir=cache, keys=[i["item_id"] for i in items])
+    eq = embedded_question(name, data)
+    q, texts, emb, truth = eq.question, eq.texts, eq.embeddings, eq.truth
     embedding.remember(texts, emb)  # the embedding student reads the same vectors
-    truth = np.array([q.truth[i["item_id"]] for i in items])
     labels = np.where(truth, q.spec.positive[0],
                       next(lab.name for lab in q.spec.labels if lab.name not in q.spec.positive))
-    by_definition = prototype_scores(q.spec, texts, emb, cache)
     runs: list[dict[str, Any]] = []
     for seed in range(draws):
-        draw = draw_seed(emb, by_definition, size, seed=seed)
+        draw = draw_seed(emb, eq.by_definition, size, seed=seed)
         idx = np.asarray(draw.indices)
         positives = int(truth[idx].sum())
         if min(positives, len(idx) - positives) < MIN_PER_SIDE:
             runs.append({"seed": seed, "positives": positives, "skipped": "too few on one side"})
             continue
-        rest = np.setdiff1d(np.arange(len(items)), idx)
+        rest = np.setdiff1d(np.arange(len(texts)), idx)
         seed_texts = [texts[i] for i in idx]
         for kind in STUDENTS:
             cls = student_class(kind)
@@ -84,7 +77,7 @@ def check_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]:
                          "fitted_cut_f1": float(check.metrics["at_fitted_cut"]["f1"]),
                          "f1": round(f1, 4), "where": "under" if f1 < low else
                          "above" if f1 > high else "inside"})
-    return {"items": len(items), "true_rate": round(float(truth.mean()), 4), "runs": runs}
+    return {"items": len(texts), "true_rate": round(float(truth.mean()), 4), "runs": runs}
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -104,14 +97,7 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def main() -> None:
     """Draw, check, measure and print; save the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_question_arguments(parser)
-    parser.add_argument("--draws", type=int, default=10, help="Sampling seeds per question.")
-    parser.add_argument("--size", type=int, default=40, help="Hand labels per seed set.")
-    args = parser.parse_args()
-    if not args.data.exists():
-        sys.exit(f"no data at {args.data}: pass --data ../shared/data")
-    print(machine_line())
+    args = seed_arguments(__doc__.splitlines()[0], draws=10)
     print(f"{'question':<22} {'true':>6} {'runs':>5} {'inside':>7} {'under':>6} {'above':>6} "
           f"{'seed F1 - F1':>13} {'fitted - F1':>12} {'width':>6}")
     results, every = {}, []
@@ -124,15 +110,14 @@ def main() -> None:
             print(f"{name:<22} {r['true_rate']:>6.1%} {'no seed with 3 of each side':>40}")
             continue
         print(f"{name:<22} {r['true_rate']:>6.1%} {s['runs']:>5} {s['inside']:>7} "
-              f"{s['under']:>6} {s['above']:>6} {s['mean_gap']:>+13.3f} {s['mean_fitted_gap']:>+12.3f} "
-              f"{s['mean_width']:>6.2f}",
-              flush=True)
+              f"{s['under']:>6} {s['above']:>6} {s['mean_gap']:>+13.3f} "
+              f"{s['mean_fitted_gap']:>+12.3f} {s['mean_width']:>6.2f}", flush=True)
     total = summary(every)
     if total["runs"]:
         print(f"all: the 90 % range held the measured F1 in {total['inside']} of {total['runs']} "
               f"checks ({total['inside'] / total['runs']:.0%}); under it {total['under']}, above "
-              f"it {total['above']}; the seed's F1 ran {total['mean_gap']:+.3f} from the measured F1 on "
-              f"average (at the cut fitted to the whole seed it would run "
+              f"it {total['above']}; the seed's F1 ran {total['mean_gap']:+.3f} from the measured "
+              f"F1 on average (at the cut fitted to the whole seed it would run "
               f"{total['mean_fitted_gap']:+.3f})")
     path = write_result("seed_check", {"draws": args.draws, "size": args.size,
                                        "summary": total, "results": results})

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from benchmarks._machine import OUT_DIR, machine_line, write_result  # noqa: E402
-from benchmarks.questions import QUESTIONS, add_question_arguments  # noqa: E402
+from benchmarks.questions import QUESTIONS, Question, add_question_arguments  # noqa: E402
 from labeler.embed import embed_texts  # noqa: E402
 from labeler.seeds import draw_seed, guided_scores, positive_anchors, prototype_scores  # noqa: E402
 
@@ -38,18 +39,53 @@ HELD_OUT = {"demo-wildlife", "mathur-high-demand", "mathur-countdown"}
 """Questions the ranking was not chosen on."""
 
 
-def second_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]:
-    """Positives in the first set and in the second set under each ranking, per sampling seed."""
+CACHE = OUT_DIR / "seed_draw_cache"
+"""Sentence embeddings of the questions' items, kept between runs."""
+
+
+@dataclass
+class EmbeddedQuestion:
+    """A question's items as `labels seed` sees them: their texts, sentence embeddings, gold
+    sides and similarity to the spec's positive side."""
+
+    question: Question
+    texts: list[str]
+    embeddings: np.ndarray
+    truth: np.ndarray
+    by_definition: np.ndarray
+
+
+def embedded_question(name: str, data: Path) -> EmbeddedQuestion:
+    """Load a question of `questions.py` and embed its items as `labels seed` does."""
     q = QUESTIONS[name](data)
     items = [{**r.model_dump(), "item_id": getattr(r, "ad_id", None) or r.element_id}
              for r in q.records]
-    cache = OUT_DIR / "seed_draw_cache"
     texts = [q.spec.render(i) for i in items]
-    emb = embed_texts(texts, cache_dir=cache, keys=[i["item_id"] for i in items])
+    emb = embed_texts(texts, cache_dir=CACHE, keys=[i["item_id"] for i in items])
     truth = np.array([q.truth[i["item_id"]] for i in items])
-    by_definition = prototype_scores(q.spec, texts, emb, cache)
-    anchors = embed_texts(positive_anchors(q.spec), cache_dir=cache)
-    out: dict[str, Any] = {"items": len(items), "true_rate": round(float(truth.mean()), 4),
+    return EmbeddedQuestion(q, texts, emb, truth, prototype_scores(q.spec, texts, emb, CACHE))
+
+
+def seed_arguments(description: str, draws: int) -> argparse.Namespace:
+    """Parse the options every seed benchmark takes (questions, data, draws, seed size), check
+    the data is there and print the machine line."""
+    parser = argparse.ArgumentParser(description=description)
+    add_question_arguments(parser)
+    parser.add_argument("--draws", type=int, default=draws, help="Sampling seeds per question.")
+    parser.add_argument("--size", type=int, default=40, help="Hand labels per seed set.")
+    args = parser.parse_args()
+    if not args.data.exists():
+        sys.exit(f"no data at {args.data}: pass --data ../shared/data")
+    print(machine_line())
+    return args
+
+
+def second_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]:
+    """Positives in the first set and in the second set under each ranking, per sampling seed."""
+    eq = embedded_question(name, data)
+    emb, truth, by_definition = eq.embeddings, eq.truth, eq.by_definition
+    anchors = embed_texts(positive_anchors(eq.question.spec), cache_dir=CACHE)
+    out: dict[str, Any] = {"items": len(truth), "true_rate": round(float(truth.mean()), 4),
                            "first": [], "definition": [], "hand labels": []}
     for seed in range(draws):
         first = draw_seed(emb, by_definition, size, seed=seed).indices
@@ -65,14 +101,7 @@ def second_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]
 
 def main() -> None:
     """Draw, count and print; save the figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_question_arguments(parser)
-    parser.add_argument("--draws", type=int, default=4, help="Sampling seeds per question.")
-    parser.add_argument("--size", type=int, default=40, help="Hand labels per seed set.")
-    args = parser.parse_args()
-    if not args.data.exists():
-        sys.exit(f"no data at {args.data}: pass --data ../shared/data")
-    print(machine_line())
+    args = seed_arguments(__doc__.splitlines()[0], draws=4)
     results = {}
     print(f"{'question':<22} {'true':>6} {'first':>6} {'2nd by definition':>18} "
           f"{'2nd by hand labels':>19}")

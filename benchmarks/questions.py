@@ -393,8 +393,17 @@ def add_question_arguments(parser: argparse.ArgumentParser) -> None:
     that runs over these questions."""
     parser.add_argument("--data", type=Path, default=SHARED_DATA,
                         help="The shared data folder (default: ../shared/data).")
-    parser.add_argument("--only", default=",".join(QUESTIONS),
+    parser.add_argument("--only", default=",".join(QUESTIONS), type=_question_names,
                         help="Comma-separated questions: " + ", ".join(QUESTIONS) + ".")
+
+
+def _question_names(value: str) -> str:
+    """`--only` checked against the known questions (argparse turns the error into exit 2)."""
+    unknown = [n for n in value.split(",") if n not in QUESTIONS]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown question {', '.join(unknown)}: choose from {', '.join(QUESTIONS)}")
+    return value
 
 
 def main() -> None:

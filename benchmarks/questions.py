@@ -194,10 +194,9 @@ def _store(q: Question, condition: str, fresh: bool) -> Settings:
 
 
 def _gold_labels(s: Settings, q: Question, item_ids: list[str]) -> None:
-    neg = next(n for n in q.spec.label_names if n not in q.spec.positive)
     Landing(s.landing_dir).write([
         Label(label_id=f"gold-{i}", task=q.spec.name, item_id=i, item_kind=q.spec.item_kind,
-              value=q.spec.positive[0] if q.truth[i] else neg, probability=1.0,
+              value=q.spec.positive[0] if q.truth[i] else q.spec.negative_label, probability=1.0,
               source=GOLD_ANNOTATOR, p_positive=float(q.truth[i])) for i in item_ids])
     load_pending(s.db_path, s.landing_dir)
 

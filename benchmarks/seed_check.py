@@ -49,8 +49,7 @@ def check_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]:
     eq = embedded_question(name, data)
     q, texts, emb, truth = eq.question, eq.texts, eq.embeddings, eq.truth
     embedding.remember(texts, emb)  # the embedding student reads the same vectors
-    labels = np.where(truth, q.spec.positive[0],
-                      next(lab.name for lab in q.spec.labels if lab.name not in q.spec.positive))
+    labels = np.where(truth, q.spec.positive[0], q.spec.negative_label)
     runs: list[dict[str, Any]] = []
     for seed in range(draws):
         draw = draw_seed(emb, eq.by_definition, size, seed=seed)

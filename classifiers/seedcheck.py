@@ -87,18 +87,20 @@ def check_on_seed(
     # benchmarks/seed_check.py): the figures reported are those of each fold flagged at a cut
     # the other folds chose, which miss the F1 reached on all items by 0.01 on average.
     flags = nested_flags(truth, scores, seed_w, folds, min_precision)
-    metrics = {key: round(float(v), 4) for key, v in binary_metrics(truth, flags, seed_w).items()
-               if key != "support"}
-    metrics["at_fitted_cut"] = {key: round(float(v), 4) for key, v in at.items()
-                                if key != "support"}
+    metrics: dict[str, Any] = _rounded(binary_metrics(truth, flags, seed_w))
+    metrics["at_fitted_cut"] = _rounded(at)
     metrics["average_precision"] = round(average_precision(truth, scores), 4)
     # Forty labels with a handful of positives cannot pin F1 down: say how far it may be off.
     metrics["f1_range"] = [round(v, 3) for v in f1_range(truth, flags, seed_w)]
-    metrics["at_0.5"] = {key: round(float(v), 4) for key, v in
-                         binary_metrics(truth, scores >= 0.5, seed_w).items() if key != "support"}
+    metrics["at_0.5"] = _rounded(binary_metrics(truth, scores >= 0.5, seed_w))
     return SeedCheck(student=name, n=len(seed_idx), positives=int(truth.sum()), scores=scores,
                      threshold=threshold,
                      metrics=metrics, seconds=time.perf_counter() - started)
+
+
+def _rounded(figures: dict[str, float]) -> dict[str, float]:
+    """Precision, recall and F1 (and the like) to four places, without the support count."""
+    return {key: round(float(v), 4) for key, v in figures.items() if key != "support"}
 
 
 def nested_flags(truth: np.ndarray, scores: np.ndarray, weights: np.ndarray,

@@ -11,7 +11,10 @@ seed alone, then fits that student on the whole seed, flags the other items at t
 and scores them against the gold labels. Per question and in all it prints how often the
 measured F1 fell inside the range, under it and above it, and the mean gap between the seed's
 F1 and the measured F1 (the seed's F1 is taken with each fold flagged at a cut the other folds
-chose; the gap at the cut fitted to the whole seed is printed beside it). No LLM is asked, so
+chose; the gap at the cut fitted to the whole seed is printed beside it). In all it also prints
+the F1 the same scores reach at a cut that flags the share of items the seed's positive rate
+predicts, and at the best cut in hindsight, so the seed's cut is weighed against both. No LLM is
+asked, so
 the students are those trained on the seed alone (TF-IDF and logistic regression on MiniLM
 embeddings); with a teacher's labels added the students change, the check does not. The
 questions are those of `questions.py`.
@@ -59,6 +62,8 @@ def check_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]:
             runs.append({"seed": seed, "positives": positives, "skipped": "too few on one side"})
             continue
         rest = np.setdiff1d(np.arange(len(texts)), idx)
+        weights = np.asarray(draw.weights, dtype=float)
+        rate = float(weights @ truth[idx] / weights.sum())  # the seed's estimate, as `classify`'s
         seed_texts = [texts[i] for i in idx]
         for kind in STUDENTS:
             cls = student_class(kind)
@@ -75,8 +80,21 @@ def check_draws(name: str, data: Path, draws: int, size: int) -> dict[str, Any]:
                          "seed_f1": float(check.metrics["f1"]), "range": [low, high],
                          "fitted_cut_f1": float(check.metrics["at_fitted_cut"]["f1"]),
                          "f1": round(f1, 4), "where": "under" if f1 < low else
-                         "above" if f1 > high else "inside"})
+                         "above" if f1 > high else "inside",
+                         **other_cuts(truth[rest], scores, rate)})
     return {"items": len(texts), "true_rate": round(float(truth.mean()), 4), "runs": runs}
+
+
+def other_cuts(truth: np.ndarray, scores: np.ndarray, rate: float) -> dict[str, float]:
+    """The F1 of the same scores at two other cuts: the one that flags the share of items the
+    seed's weighted positive rate predicts, and the best cut in hindsight (a ceiling no rule
+    reaches)."""
+    from sklearn.metrics import precision_recall_curve
+
+    at_rate = binary_metrics(truth, scores >= np.quantile(scores, 1 - rate))["f1"]
+    precision, recall, _ = precision_recall_curve(truth, scores)
+    best = np.max(2 * precision * recall / np.maximum(precision + recall, 1e-12))
+    return {"rate_cut_f1": round(float(at_rate), 4), "best_cut_f1": round(float(best), 4)}
 
 
 def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -91,7 +109,10 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "mean_fitted_gap": round(float(np.mean([r["fitted_cut_f1"] - r["f1"]
                                                     for r in scored])), 3),
             "mean_width": round(float(np.mean([r["range"][1] - r["range"][0]
-                                               for r in scored])), 3)}
+                                               for r in scored])), 3),
+            "mean_f1": round(float(np.mean([r["f1"] for r in scored])), 3),
+            "mean_rate_cut_f1": round(float(np.mean([r["rate_cut_f1"] for r in scored])), 3),
+            "mean_best_cut_f1": round(float(np.mean([r["best_cut_f1"] for r in scored])), 3)}
 
 
 def main() -> None:
@@ -118,6 +139,9 @@ def main() -> None:
               f"it {total['above']}; the seed's F1 ran {total['mean_gap']:+.3f} from the measured "
               f"F1 on average (at the cut fitted to the whole seed it would run "
               f"{total['mean_fitted_gap']:+.3f})")
+        print(f"the seed's cut: F1 {total['mean_f1']:.3f} on the other items; a cut flagging the "
+              f"share the seed's positive rate predicts: {total['mean_rate_cut_f1']:.3f}; the "
+              f"best cut in hindsight: {total['mean_best_cut_f1']:.3f}")
     path = write_result("seed_check", {"draws": args.draws, "size": args.size,
                                        "summary": total, "results": results})
     print(f"figures: {path}")

@@ -259,10 +259,14 @@ def run(q: Question, condition: str, args: argparse.Namespace, backend: Any) -> 
     except StudentError as exc:
         out["error"] = str(exc)
         return out
-    expected, source = estimated_positive_rate(s, q.spec)
-    out["guard"] = {"expected_rate": None if expected is None else round(expected, 4),
-                    "from": source, "flag_rate": round(share, 4),
-                    "warned": bool(expected and share > 3 * expected)}
+    expected = estimated_positive_rate(s, q.spec)
+    likely = expected.likely
+    out["guard"] = {"expected_rate": None if expected.rate is None else round(expected.rate, 4),
+                    "likely": None if likely is None else [round(x, 4) for x in likely],
+                    "from": expected.source, "flag_rate": round(share, 4),
+                    "warned": bool(expected.rate and share > 3 * expected.rate),
+                    "outside_likely": None if likely is None else
+                    "under" if share < likely[0] else "above" if share > likely[1] else ""}
     out["teacher_seconds"] = round(labels.label_seconds + out.get("verify_seconds", 0.0), 1)
     out["cached_answers"] = labels.cached
     return out

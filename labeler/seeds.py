@@ -26,6 +26,7 @@ import numpy as np
 from labeler.embed import embed_texts, unit_rows
 from labeler.sampling import select
 from snarewatch.config import Settings
+from snarewatch.metrics import rate_range
 from snarewatch.schema import Sample, stable_id, utcnow
 from snarewatch.store import Landing
 from snarewatch.store.reads import (
@@ -208,19 +209,40 @@ def thin_seed_advice(task: TaskSpec, total: int, positive: int) -> str | None:
             "items nearest its cut on both sides")
 
 
-def estimated_positive_rate(settings: Settings, task: TaskSpec) -> tuple[float | None, str]:
-    """The share of the task's items that are positive, as best known, and where it comes from:
-    the seed set's hand labels (weighted by stratum), else the last labelling run's decisions
-    (a diversity sample spreads over the items like a random one)."""
+@dataclass(frozen=True)
+class ExpectedRate:
+    """The share of a task's items that are positive, as best known: where the figure comes
+    from, and (from a drawn seed set) the 90 % range it may really lie in."""
+
+    rate: float | None
+    source: str
+    likely: tuple[float, float] | None = None
+
+
+def estimated_positive_rate(settings: Settings, task: TaskSpec) -> ExpectedRate:
+    """The share of the task's items that are positive, as best known: the drawn seed sets'
+    hand labels (weighted by stratum, with their range), else every hand label, else the last
+    labelling run's decisions (a diversity sample spreads over the items like a random one).
+
+    Reviewed findings are left out while drawn seed items hold both sides: a person checking
+    the student's flags labels mostly positives, which says nothing of how many there are.
+    """
     rows = seed_rows(settings, task)
+    drawn = seed_weights(settings.db_path, task.name)
+    seeds = [r for r in rows if r.item_id in drawn]
+    if len({r.positive for r in seeds}) == 2:
+        weights = [r.weight for r in seeds]
+        rate = sum(w for r, w in zip(seeds, weights, strict=True) if r.positive) / sum(weights)
+        return ExpectedRate(rate, f"your {len(seeds)} seed labels",
+                            rate_range([r.positive for r in seeds], weights))
     total = sum(r.weight for r in rows)
-    if rows and len({r.positive for r in rows}) == 2 and total > 0:
-        rate = sum(r.weight for r in rows if r.positive) / total
-        return rate, f"your {len(rows)} seed labels"
+    if len({r.positive for r in rows}) == 2 and total > 0:
+        return ExpectedRate(sum(r.weight for r in rows if r.positive) / total,
+                            f"your {len(rows)} hand labels")
     stats = last_label_run_stats(settings.db_path, task.name, having="positive_rate")
     if isinstance(stats.get("positive_rate"), int | float):
         # A run that warned gives a rate to compare with, but not one to trust: say so.
         warned = " (a run that warned its labels may be guesses)" if stats.get("collapsed") else ""
-        return float(stats["positive_rate"]), \
-            f"the teacher's labels of the last labelling run{warned}"
-    return None, "nothing yet"
+        return ExpectedRate(float(stats["positive_rate"]),
+                            f"the teacher's labels of the last labelling run{warned}")
+    return ExpectedRate(None, "nothing yet")

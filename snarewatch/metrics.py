@@ -80,11 +80,33 @@ def f1_range(y_true: Sequence[bool], positive: Sequence[bool],
     is drawn from the sums. A large stratum with no positive among its few rows thus still
     leaves room for positives the check never saw, and for misses among them.
     """
+    if not len(y_true):
+        return 0.0, 1.0
+    cells = _stratum_cells(y_true, positive, weights, draws, seed)
+    hits, false_flags, misses = cells[:, 0], cells[:, 1], cells[:, 2]
+    f1 = 2 * hits / np.maximum(2 * hits + false_flags + misses, 1e-12)
+    return _central(f1, level)
+
+
+def rate_range(y_true: Sequence[bool], weights: Sequence[float] | None = None, *,
+               level: float = 0.9, draws: int = 4000, seed: int = 0) -> tuple[float, float]:
+    """Where the positive rate of all the items these rows stand for may lie, at `level`: the
+    same stratified posterior as `f1_range`, read for positives instead of F1 (40 hand labels
+    with 6 positives put the rate anywhere from about 8 % to 26 %)."""
+    if not len(y_true):
+        return 0.0, 1.0
+    cells = _stratum_cells(y_true, [False] * len(y_true), weights, draws, seed)
+    positives = cells[:, 0] + cells[:, 2]  # with nothing flagged, hits hold only prior doubt
+    return _central(positives / np.maximum(cells.sum(axis=1), 1e-12), level)
+
+
+def _stratum_cells(y_true: Sequence[bool], positive: Sequence[bool],
+                   weights: Sequence[float] | None, draws: int, seed: int) -> np.ndarray:
+    """Posterior draws of the weighted confusion cells (hits, false flags, misses, rest), one
+    Dirichlet per stratum of equal weight, summed by the strata's sizes."""
     t = np.asarray(y_true, bool)
     p = np.asarray(positive, bool)
     w = np.ones(len(t)) if weights is None else np.asarray(weights, float)
-    if not len(t):
-        return 0.0, 1.0
     rng = np.random.default_rng(seed)
     cells = np.zeros((draws, 4))
     for weight in np.unique(np.round(w, 6)):
@@ -92,7 +114,10 @@ def f1_range(y_true: Sequence[bool], positive: Sequence[bool],
         counts = np.array([(t & p)[rows].sum(), (~t & p)[rows].sum(), (t & ~p)[rows].sum(),
                            (~t & ~p)[rows].sum()], float)
         cells += w[rows].sum() * rng.dirichlet(counts + PRIOR_PER_CELL, size=draws)
-    hits, false_flags, misses = cells[:, 0], cells[:, 1], cells[:, 2]
-    f1 = 2 * hits / np.maximum(2 * hits + false_flags + misses, 1e-12)
+    return cells
+
+
+def _central(values: np.ndarray, level: float) -> tuple[float, float]:
+    """The central `level` interval of posterior draws."""
     tail = (1 - level) / 2
-    return float(np.quantile(f1, tail)), float(np.quantile(f1, 1 - tail))
+    return float(np.quantile(values, tail)), float(np.quantile(values, 1 - tail))

@@ -128,15 +128,13 @@ def register(app: typer.Typer) -> None:
         done.check_rate()
         rate = done.rate
         if rate is not None and rate.expected is not None and fmt is not OutputFormat.json:
-            err_console.print(rate.line() + ("; far fewer flags than the labels suggest: the "
-                                             "student may miss many positives"
-                                             if rate.too_low else ""), markup=False)
-        if rate is not None and rate.findings and fmt is not OutputFormat.json:
+            err_console.print(rate.line(), markup=False)
+        if rate is not None and (rate.findings or rate.too_low) \
+                and fmt is not OutputFormat.json:
             # The small teacher confirms the errors it shares with the student: a person's
-            # look at the least sure findings is what removes them.
-            err_console.print(f"next: check the least sure of the {rate.findings} findings by "
-                              f"hand: snarewatch labels export {task} --flags --out flags.csv",
-                              markup=False)
+            # look at the least sure findings (or, when flags are few, at the closest calls)
+            # is what removes them.
+            err_console.print(f"next: {rate.advice(task)}", markup=False)
 
 
 def _report_training(result: Any, spec: Any, fmt: OutputFormat) -> None:

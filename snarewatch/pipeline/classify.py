@@ -14,18 +14,21 @@ from snarewatch.pipeline.jobs import ClassifyJob
 
 @dataclass
 class FlagRate:
-    """Findings per scored item beside the positive rate of the labels (None: no labels)."""
+    """Findings per scored item beside the positive rate of the labels (None: no labels) and,
+    from a drawn seed set, the range that rate may really lie in."""
 
     flag_rate: float
     expected: float | None
     source: str | None
     findings: int
     scored: int
+    likely: tuple[float, float] | None = None
 
     def line(self) -> str:
         """The comparison in words."""
+        likely = f" (likely {self.likely[0]:.1%}-{self.likely[1]:.1%})" if self.likely else ""
         return (f"flag rate {self.flag_rate:.1%} ({self.findings} of {self.scored}) against a "
-                f"positive rate of {(self.expected or 0.0):.1%} in {self.source}")
+                f"positive rate of {(self.expected or 0.0):.1%}{likely} in {self.source}")
 
     @property
     def too_high(self) -> bool:
@@ -35,9 +38,29 @@ class FlagRate:
 
     @property
     def too_low(self) -> bool:
-        """Under a third of the flags the labels suggest."""
+        """Under a third of the flags the labels suggest, or under the seed's likely range."""
+        if self.likely is not None and self.flag_rate < self.likely[0]:
+            return True
         return self.expected is not None and self.expected > 0 and \
             self.flag_rate < self.expected / 3
+
+    @property
+    def above_likely(self) -> bool:
+        """More flags than the seed's likely range of positives allows (short of `too_high`)."""
+        return self.likely is not None and self.flag_rate > self.likely[1]
+
+    def advice(self, task: str) -> str:
+        """What the comparison means and the hand-labelling step that firms it up: the least
+        sure findings when there are more flags than positives, the closest calls on both sides
+        of the cut (which find misses) when there are fewer."""
+        if self.too_low:
+            return ("fewer flags than the labels suggest: the student may miss many positives; "
+                    f"check its closest calls by hand: snarewatch labels export {task} "
+                    "--closest --out calls.csv")
+        lead = ("more flags than your seed labels suggest, likely false flags among them; "
+                if self.above_likely or self.too_high else "")
+        return (f"{lead}check the least sure of the {self.findings} findings by hand: "
+                f"snarewatch labels export {task} --flags --out flags.csv")
 
 
 @dataclass
@@ -92,10 +115,10 @@ def flag_rate(settings: Settings, task: Any) -> FlagRate:
     from snarewatch.store.reads import flag_counts
 
     counts = flag_counts(settings.db_path, task.name)
-    expected, source = estimated_positive_rate(settings, task)
+    expected = estimated_positive_rate(settings, task)
     rate = counts.findings / counts.scored if counts.scored else 0.0
-    return FlagRate(flag_rate=rate, expected=expected, source=source,
-                    findings=counts.findings, scored=counts.scored)
+    return FlagRate(flag_rate=rate, expected=expected.rate, source=expected.source,
+                    findings=counts.findings, scored=counts.scored, likely=expected.likely)
 
 
 def run(settings: Settings, job: ClassifyJob, hooks: Hooks = QUIET, *,

@@ -49,6 +49,19 @@ def test_f1_range_leaves_room_for_positives_a_large_stratum_did_not_show():
     assert stratified[0] < as_drawn[0] - 0.2
 
 
+def test_rate_range_holds_the_rate_and_widens_for_a_large_stratum_seen_through_few_rows():
+    from snarewatch.metrics import rate_range
+
+    low, high = rate_range([True] * 6 + [False] * 34)
+    assert 0.05 < low < 6 / 40 < high < 0.3
+    many = rate_range([True] * 60 + [False] * 340)
+    assert low < many[0] < 0.15 < many[1] < high
+    # 14 positives among 20 rows standing for 3 items each, none among 20 standing for 60
+    # each: the weighted rate is 42/1260 and the empty stratum may still hide some.
+    weighted = rate_range([True] * 14 + [False] * 26, [3.0] * 20 + [60.0] * 20)
+    assert weighted[0] < 42 / 1260 < weighted[1] and weighted[1] > 0.08
+
+
 def test_folds_never_split_a_group():
     labels = ["a", "b"] * 30
     groups = [f"page{i // 3}" for i in range(60)]

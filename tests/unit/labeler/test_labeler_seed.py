@@ -197,10 +197,37 @@ def test_without_seeds_the_expected_rate_says_whether_its_run_warned(store, warn
         run_id="label-1", kind="label", started_at=now, finished_at=now, status="done",
         params={"task": "wildlife"}, stats={"positive_rate": 0.4, "collapsed": warning})])
     load(store)
-    rate, source = estimated_positive_rate(store, load_task("wildlife"))
-    assert rate == pytest.approx(0.4)
-    assert source.startswith("the teacher's labels of the last labelling run")
-    assert ("warned" in source) == (warning is not None)
+    expected = estimated_positive_rate(store, load_task("wildlife"))
+    assert expected.rate == pytest.approx(0.4) and expected.likely is None
+    assert expected.source.startswith("the teacher's labels of the last labelling run")
+    assert ("warned" in expected.source) == (warning is not None)
+
+
+def test_the_expected_rate_comes_from_the_drawn_seed_with_its_range_not_from_reviews(
+        cli, store, tmp_path):
+    from labeler.seeds import estimated_positive_rate
+
+    sheet = tmp_path / "seed.csv"
+    cli("labels", "seed", "wildlife", "--size", "12", "--out", str(sheet))
+    _fill_sheet(sheet)
+    assert cli("labels", "import", "wildlife", str(sheet), "--annotator", "me").exit_code == 0
+    task = load_task("wildlife")
+    before = estimated_positive_rate(store, task)
+    seeds = seed_rows(store, task)
+    weighted = sum(s.weight for s in seeds if s.positive) / sum(s.weight for s in seeds)
+    assert before.source == "your 12 seed labels" and before.rate == pytest.approx(weighted)
+    assert before.likely is not None and before.likely[0] < before.rate < before.likely[1]
+    # A person then confirms five flagged ads: labels chosen for being flagged, not drawn.
+    from snarewatch.store import query_records
+
+    drawn = {s.item_id for s in seeds}
+    others = [r["ad_id"] for r in query_records(store.db_path, "SELECT ad_id FROM ads")
+              if r["ad_id"] not in drawn][:5]
+    review = tmp_path / "review.csv"
+    review.write_text("item_id,human_label\n" + "".join(f"{i},wildlife_product\n" for i in others))
+    assert cli("labels", "import", "wildlife", str(review), "--annotator", "me").exit_code == 0
+    after = estimated_positive_rate(store, task)
+    assert (after.rate, after.source, after.likely) == (before.rate, before.source, before.likely)
 
 
 def test_thin_seed_advice_names_the_thin_side_and_the_next_draw() -> None:

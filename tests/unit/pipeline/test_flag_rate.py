@@ -1,0 +1,50 @@
+"""The flag rate held against the positive rate the labels suggest, and what `classify` says."""
+
+from __future__ import annotations
+
+import pytest
+
+from snarewatch.errors import UntrustworthyResultError
+from snarewatch.pipeline.classify import ClassifyRun, FlagRate
+
+
+def _rate(flag_rate: float, likely: tuple[float, float] | None = (0.09, 0.22)) -> FlagRate:
+    return FlagRate(flag_rate=flag_rate, expected=0.15, source="your 40 seed labels",
+                    findings=round(flag_rate * 1000), scored=1000, likely=likely)
+
+
+def test_a_flag_rate_inside_the_seed_range_points_at_the_least_sure_findings():
+    rate = _rate(0.12)
+    assert not (rate.too_high or rate.too_low or rate.above_likely)
+    assert "(likely 9.0%-22.0%)" in rate.line()
+    advice = rate.advice("birds")
+    assert advice.startswith("check the least sure of the 120 findings")
+    assert "labels export birds --flags" in advice
+
+
+def test_under_the_seed_range_the_student_may_miss_positives_and_the_closest_calls_help():
+    rate = _rate(0.086)  # a third of 15 % would be 5 %: only the seed's range sees this
+    assert rate.too_low and not rate.above_likely
+    advice = rate.advice("birds")
+    assert "may miss many positives" in advice and "labels export birds --closest" in advice
+
+
+def test_over_the_seed_range_says_false_flags_are_likely_before_the_hard_guard():
+    rate = _rate(0.30)
+    assert rate.above_likely and not rate.too_high
+    assert rate.advice("birds").startswith("more flags than your seed labels suggest")
+
+
+def test_without_a_range_only_the_threefold_rules_apply():
+    assert not _rate(0.30, likely=None).above_likely
+    assert not _rate(0.06, likely=None).too_low and _rate(0.04, likely=None).too_low
+
+
+def test_over_three_times_the_expected_rate_exits_with_the_reason_and_next_step():
+    class Task:
+        name = "birds"
+
+    run = ClassifyRun(task=Task(), summary=None, rate=_rate(0.5))
+    with pytest.raises(UntrustworthyResultError, match="over three times.*labels seed birds"):
+        run.check_rate()
+    ClassifyRun(task=Task(), summary=None, rate=_rate(0.3)).check_rate()  # warned, not refused

@@ -88,7 +88,9 @@ class ClassifyRun:
         if self.rate is not None:
             row.update(findings=self.rate.findings, flag_rate=round(self.rate.flag_rate, 4),
                        labelled_positive_rate=None if self.rate.expected is None
-                       else round(self.rate.expected, 4))
+                       else round(self.rate.expected, 4),
+                       likely_positive_rate=None if self.rate.likely is None
+                       else [round(x, 4) for x in self.rate.likely])
         return row
 
     def stats(self) -> dict[str, Any]:

@@ -51,12 +51,15 @@ class FlagRate:
 
     def advice(self, task: str) -> str:
         """What the comparison means and the hand-labelling step that firms it up: the least
-        sure findings when there are more flags than positives, the closest calls on both sides
-        of the cut (which find misses) when there are fewer."""
+        sure findings when there are as many flags as positives or more, the closest calls on
+        both sides of the cut (which find misses too) when there are fewer."""
+        closest = (f"check its closest calls by hand: snarewatch labels export {task} "
+                   "--closest --out calls.csv")
         if self.too_low:
-            return ("fewer flags than the labels suggest: the student may miss many positives; "
-                    f"check its closest calls by hand: snarewatch labels export {task} "
-                    "--closest --out calls.csv")
+            return f"fewer flags than the labels suggest: the student may miss many positives; " \
+                   f"{closest}"
+        if self.expected is not None and self.flag_rate < self.expected:
+            return f"fewer flags than the {self.expected:.1%} the labels suggest; {closest}"
         lead = ("more flags than your seed labels suggest, likely false flags among them; "
                 if self.above_likely or self.too_high else "")
         return (f"{lead}check the least sure of the {self.findings} findings by hand: "

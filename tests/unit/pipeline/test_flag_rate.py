@@ -13,13 +13,21 @@ def _rate(flag_rate: float, likely: tuple[float, float] | None = (0.09, 0.22)) -
                     findings=round(flag_rate * 1000), scored=1000, likely=likely)
 
 
-def test_a_flag_rate_inside_the_seed_range_points_at_the_least_sure_findings():
-    rate = _rate(0.12)
+def test_as_many_flags_as_the_seed_suggests_points_at_the_least_sure_findings():
+    rate = _rate(0.18)
     assert not (rate.too_high or rate.too_low or rate.above_likely)
     assert "(likely 9.0%-22.0%)" in rate.line()
     advice = rate.advice("birds")
-    assert advice.startswith("check the least sure of the 120 findings")
+    assert advice.startswith("check the least sure of the 180 findings")
     assert "labels export birds --flags" in advice
+
+
+def test_fewer_flags_than_the_seed_suggests_points_at_the_closest_calls():
+    rate = _rate(0.10)  # inside the range, under its middle: misses are the likelier error
+    assert not (rate.too_low or rate.above_likely)
+    advice = rate.advice("birds")
+    assert advice.startswith("fewer flags than the 15.0% the labels suggest")
+    assert "labels export birds --closest" in advice
 
 
 def test_under_the_seed_range_the_student_may_miss_positives_and_the_closest_calls_help():

@@ -47,10 +47,10 @@ With a seed set, the teacher re-checks every flag before it becomes a finding (`
 then the default): the student proposes at high recall, the teacher, shown the full text and
 your most similar hand labels, confirms or rejects. `classify` prints its flag rate beside the
 positive rate your labels suggest, and exits with status 1 when it flags more than three times
-as many. After each run it names the hand labels to add: the least sure findings (`labels
-export --flags`) or, when it flags fewer items than your seed suggests, its closest calls
-(`--closest`), which find missed positives too. Re-running is cheap: items this model already
-scored are skipped. Then:
+as many. After each run it names the hand labels to add: its closest calls on both sides of
+the cut (`labels export --closest`), which find false flags and missed positives alike, or,
+when it flags more items than your seed allows, the least sure findings (`--flags`).
+Re-running is cheap: items this model already scored are skipped. Then:
   snarewatch sql "select site, label, score, verification, text from findings
                   where task = 'wildlife' order by score desc"
 """

@@ -50,9 +50,14 @@ class FlagRate:
         return self.likely is not None and self.flag_rate > self.likely[1]
 
     def advice(self, task: str) -> str:
-        """What the comparison means and the hand-labelling step that firms it up: the least
-        sure findings when there are as many flags as positives or more, the closest calls on
-        both sides of the cut (which find misses too) when there are fewer."""
+        """What the comparison means and the hand-labelling step that firms it up: the closest
+        calls on both sides of the cut (they find false flags and missed positives alike), or
+        the least sure findings when there are more flags than the labels allow, since then
+        false flags are the likelier error (`benchmarks/review_queue.py` weighs the two)."""
+        if self.above_likely or self.too_high:
+            return (f"more flags than your seed labels suggest, likely false flags among them; "
+                    f"check the least sure of the {self.findings} findings by hand: "
+                    f"snarewatch labels export {task} --flags --out flags.csv")
         closest = (f"check its closest calls by hand: snarewatch labels export {task} "
                    "--closest --out calls.csv")
         if self.too_low:
@@ -60,10 +65,7 @@ class FlagRate:
                    f"{closest}"
         if self.expected is not None and self.flag_rate < self.expected:
             return f"fewer flags than the {self.expected:.1%} the labels suggest; {closest}"
-        lead = ("more flags than your seed labels suggest, likely false flags among them; "
-                if self.above_likely or self.too_high else "")
-        return (f"{lead}check the least sure of the {self.findings} findings by hand: "
-                f"snarewatch labels export {task} --flags --out flags.csv")
+        return f"to firm up the {self.findings} findings, {closest}"
 
 
 @dataclass

@@ -53,7 +53,7 @@ def test_train_classify_models_eval(tmp_path, labelled_texts):
     assert found and {f["label"] for f in found} == {"low_stock_message"}
     again = sw("classify", TASK, cwd=tmp_path)  # for people: what to do with the findings
     assert again.returncode == 0, again.stderr
-    assert f"snarewatch labels export {TASK} --flags" in " ".join(again.stderr.split())
+    assert f"snarewatch labels export {TASK} --closest" in " ".join(again.stderr.split())
 
     out = sw("models", "list", "--format", "json", cwd=tmp_path)
     rows = json.loads(out.stdout)

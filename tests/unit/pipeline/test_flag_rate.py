@@ -13,13 +13,13 @@ def _rate(flag_rate: float, likely: tuple[float, float] | None = (0.09, 0.22)) -
                     findings=round(flag_rate * 1000), scored=1000, likely=likely)
 
 
-def test_as_many_flags_as_the_seed_suggests_points_at_the_least_sure_findings():
+def test_as_many_flags_as_the_seed_suggests_points_at_the_closest_calls_on_both_sides():
     rate = _rate(0.18)
     assert not (rate.too_high or rate.too_low or rate.above_likely)
     assert "(likely 9.0%-22.0%)" in rate.line()
     advice = rate.advice("birds")
-    assert advice.startswith("check the least sure of the 180 findings")
-    assert "labels export birds --flags" in advice
+    assert advice.startswith("to firm up the 180 findings")
+    assert "labels export birds --closest" in advice
 
 
 def test_fewer_flags_than_the_seed_suggests_points_at_the_closest_calls():
@@ -40,7 +40,15 @@ def test_under_the_seed_range_the_student_may_miss_positives_and_the_closest_cal
 def test_over_the_seed_range_says_false_flags_are_likely_before_the_hard_guard():
     rate = _rate(0.30)
     assert rate.above_likely and not rate.too_high
-    assert rate.advice("birds").startswith("more flags than your seed labels suggest")
+    advice = rate.advice("birds")
+    assert advice.startswith("more flags than your seed labels suggest")
+    assert "labels export birds --flags" in advice
+
+
+def test_over_three_times_the_labelled_rate_points_at_the_least_sure_findings():
+    rate = _rate(0.50, likely=None)
+    assert rate.too_high
+    assert "labels export birds --flags" in rate.advice("birds")
 
 
 def test_without_a_range_only_the_threefold_rules_apply():

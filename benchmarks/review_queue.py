@@ -14,7 +14,8 @@ both queues of 40 from the other items, labels each from the gold labels, trains
 seed and the queue, and scores both students on the items neither queue holds. Printed per
 question and split by the first student's flag rate (under the seed's estimate, from there to
 the top of the seed's likely range, above it): the F1 before the review, after the `--flags`
-review and after the `--closest` review.
+review and after the `--closest` review; then the F1 after the queue `classify` names
+(`FlagRate.queue`), run by run.
 Writes benchmarks/out/review_queue.json.
 """
 
@@ -38,6 +39,7 @@ from classifiers.registry import student_class  # noqa: E402
 from classifiers.seedcheck import MIN_PER_SIDE, check_on_seed  # noqa: E402
 from labeler.seeds import draw_seed  # noqa: E402
 from snarewatch.metrics import binary_metrics, rate_range  # noqa: E402
+from snarewatch.pipeline.classify import FlagRate  # noqa: E402
 
 STUDENTS = ("tfidf", "embed")
 """Students cheap enough to refit many times; both are among `train`'s candidates."""
@@ -84,20 +86,23 @@ def review_draws(name: str, data: Path, draws: int, size: int) -> list[dict[str,
             continue
         weights = np.asarray(draw.weights, dtype=float)
         estimate = float(weights @ truth[idx] / weights.sum())
-        likely_high = rate_range(truth[idx].tolist(), weights.tolist())[1]
+        likely = rate_range(truth[idx].tolist(), weights.tolist())
         rest = np.setdiff1d(np.arange(len(texts)), idx)
         for kind in STUDENTS:
             student, cut = _fit(kind, texts, labels, idx, weights, q.spec.positive, seed)
             scored = student.positive_score(student.predict_proba([texts[i] for i in rest]))
+            flagged = scored >= cut
             by_item = dict(zip(rest.tolist(), scored.tolist(), strict=True))
             queued = queues(by_item, cut)
             # Both students are scored on the same items: those neither queue holds.
             held = np.setdiff1d(rest, queued["flags"] + queued["closest"])
             run = {"question": name, "seed": seed, "student": kind, "estimate": estimate,
-                   "likely_high": likely_high,
-                   "flag_rate": float(np.mean(scored >= cut)),
+                   "likely": likely, "flag_rate": float(flagged.mean()),
                    "before": binary_metrics(truth[held], np.array([by_item[i] >= cut
                                                                    for i in held]))["f1"]}
+            # The queue `classify` would name for this flag rate.
+            run["advised"] = FlagRate(run["flag_rate"], estimate, "seed", int(flagged.sum()),
+                                      len(scored), likely).queue
             for way, rows in queued.items():
                 both = np.concatenate([idx, np.asarray(rows, dtype=int)])
                 # Reviewed rows were not drawn: they weigh as the average seed item, as in `train`.
@@ -135,17 +140,22 @@ def main() -> None:
     split = {"fewer flags than the seed's estimate":
              _means([r for r in every if r["flag_rate"] < r["estimate"]]),
              "as many or more, inside the seed's likely range":
-                 _means([r for r in every if r["estimate"] <= r["flag_rate"] <= r["likely_high"]]),
+                 _means([r for r in every if r["estimate"] <= r["flag_rate"] <= r["likely"][1]]),
              "above the seed's likely range":
-                 _means([r for r in every if r["flag_rate"] > r["likely_high"]]),
+                 _means([r for r in every if r["flag_rate"] > r["likely"][1]]),
              "all": _means(every)}
     for label, m in split.items():
         if m["runs"]:
             print(f"{label}: {m['runs']} runs, F1 {m['before']:.3f} before, {m['flags']:.3f} "
                   f"after --flags, {m['closest']:.3f} after --closest (better in "
                   f"{m['closest_better']} runs, --flags in {m['flags_better']})")
+    advised = round(float(np.mean([r[r["advised"]] for r in every])), 3) if every else None
+    if every:
+        print(f"the queue `classify` names, run by run: F1 {advised:.3f} after the review "
+              f"(--flags in {sum(r['advised'] == 'flags' for r in every)} of {len(every)} runs)")
     path = write_result("review_queue", {"draws": args.draws, "size": args.size,
-                                         "review": REVIEW, "summary": split, "runs": every})
+                                         "review": REVIEW, "summary": split,
+                                         "advised": advised, "runs": every})
     print(f"figures: {path}")
 
 

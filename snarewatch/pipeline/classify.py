@@ -49,12 +49,17 @@ class FlagRate:
         """More flags than the seed's likely range of positives allows (short of `too_high`)."""
         return self.likely is not None and self.flag_rate > self.likely[1]
 
+    @property
+    def queue(self) -> str:
+        """Which rows a person should check next: `flags` (the least sure findings) when there
+        are more flags than the labels allow, since false flags are then the likelier error,
+        else `closest` (the closest calls on both sides of the cut, which find false flags and
+        missed positives alike; `benchmarks/review_queue.py` weighs the two)."""
+        return "flags" if self.above_likely or self.too_high else "closest"
+
     def advice(self, task: str) -> str:
-        """What the comparison means and the hand-labelling step that firms it up: the closest
-        calls on both sides of the cut (they find false flags and missed positives alike), or
-        the least sure findings when there are more flags than the labels allow, since then
-        false flags are the likelier error (`benchmarks/review_queue.py` weighs the two)."""
-        if self.above_likely or self.too_high:
+        """What the comparison means and the hand-labelling step that firms it up (`queue`)."""
+        if self.queue == "flags":
             return (f"more flags than your seed labels suggest, likely false flags among them; "
                     f"check the least sure of the {self.findings} findings by hand: "
                     f"snarewatch labels export {task} --flags --out flags.csv")
